@@ -1,0 +1,5 @@
+"""`python -m qcode` runs the command-line interface."""
+
+from qcode.cli.main import run
+
+run()

@@ -1,0 +1,109 @@
+"""`qcode codebook check|load|show|diff`: the YAML codebook and its stored versions."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+from qcode.cli.output import FORMAT_OPTION, Format, emit, info, write_json
+from qcode.cli.state import transaction
+
+if TYPE_CHECKING:
+    from qcode.codebook.model import Codebook
+
+app = typer.Typer(help="Check, load, show and compare codebooks.", no_args_is_help=True)
+
+
+def actor_name() -> str:
+    import getpass
+    import os
+
+    return os.environ.get("QCODE_CODER") or getpass.getuser()
+
+
+@app.command("check")
+def check(file: Path = typer.Argument(..., help="A YAML codebook file.")) -> None:
+    """Validate a codebook file; every problem is reported as FILE:LINE:COL: message."""
+    from qcode.codebook.parse import load_codebook_file
+
+    book = load_codebook_file(file)
+    info(f"{file}: ok ({len(book.codes)} codes, version {book.version})")
+
+
+@app.command("load")
+def load(
+    file: Path = typer.Argument(..., help="A YAML codebook file."),
+    retire_removed: bool = typer.Option(
+        False, "--retire-removed", help="Keep codes missing from the file as retired."
+    ),
+) -> None:
+    """Store the codebook as a new version of the project's codebook."""
+    from qcode.codebook.parse import load_codebook_file
+
+    load_and_report(load_codebook_file(file), file, retire_removed=retire_removed)
+
+
+def load_and_report(book: Codebook, file: Path, *, retire_removed: bool) -> None:
+    from qcode.codebook_store import load_codebook
+
+    with transaction(write=True) as session:
+        result = load_codebook(
+            session, book, source=str(file), actor=actor_name(), retire_removed=retire_removed
+        )
+    if result.version is None:
+        info(f"{file}: unchanged; the project already has this codebook")
+        return
+    parts = [f"{len(result.added)} added"]
+    for label, items in (("renamed", result.renamed), ("changed", result.updated),
+                         ("removed", result.removed), ("retired", result.retired)):
+        if items:
+            parts.append(f"{len(items)} {label}")
+    info(f"loaded {book.name} {book.version} as codebook version {result.version}: "
+         + ", ".join(parts))
+
+
+@app.command("show")
+def show(fmt: Format = FORMAT_OPTION) -> None:
+    """Print the code tree with coding counts (own and including descendants)."""
+    from qcode.codebook_store import code_tree
+
+    with transaction(write=False) as session:
+        nodes = code_tree(session)
+    if fmt is Format.json:
+        write_json([asdict(n) for n in nodes])
+        return
+    if fmt is Format.csv:
+        emit([asdict(n) for n in nodes], ["id", "label", "parent", "count", "total", "retired",
+                                         "colour"], fmt)
+        return
+    rows = [
+        {
+            "code": "  " * n.depth + n.id + (" (retired)" if n.retired else ""),
+            "label": n.label,
+            "count": n.count,
+            "total": n.total,
+        }
+        for n in nodes
+    ]
+    emit(rows, ["code", "label", "count", "total"], fmt, numeric=("count", "total"))
+
+
+@app.command("diff")
+def diff(file: Path = typer.Argument(..., help="A YAML codebook file.")) -> None:
+    """Show what loading FILE would change in the project's codebook."""
+    from qcode.codebook.diff import diff_codebooks, summarise
+    from qcode.codebook.parse import load_codebook_file
+    from qcode.codebook_store import current_codebook
+
+    book = load_codebook_file(file)
+    with transaction(write=False) as session:
+        current = current_codebook(session)
+    changes = diff_codebooks(current, book)
+    if changes.is_empty:
+        info("no changes")
+        return
+    for line in summarise(changes):
+        typer.echo(line)

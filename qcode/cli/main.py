@@ -1,0 +1,102 @@
+"""The `qcode` command: global options, command registration and error reporting."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+import typer
+from typer.core import TyperGroup
+
+from qcode import __version__
+from qcode.cli.state import STATE
+
+
+class QcodeGroup(TyperGroup):
+    """Turns a `QcodeError` raised anywhere below into one red line and its exit code."""
+
+    def invoke(self, ctx: Any) -> Any:
+        from qcode.errors import QcodeError
+
+        try:
+            return super().invoke(ctx)
+        except QcodeError as exc:
+            if os.environ.get("QCODE_DEBUG") == "1":
+                raise
+            from qcode.cli.output import error
+
+            error(str(exc))
+            for problem in getattr(exc, "problems", [])[:200]:
+                typer.echo(problem, err=True)
+            ctx.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            typer.echo("interrupted; nothing half-done was kept", err=True)
+            ctx.exit(130)
+        except Exception as exc:
+            if os.environ.get("QCODE_DEBUG") == "1" or _is_exit(exc):
+                raise
+            from qcode.cli.output import error
+
+            # Never print locals or transcript text: the type and first line are enough to report.
+            first = str(exc).splitlines()[0][:200] if str(exc) else ""
+            error(f"unexpected {type(exc).__name__}: {first} (rerun with QCODE_DEBUG=1 for details)")
+            ctx.exit(4)
+
+
+def _is_exit(exc: BaseException) -> bool:
+    return isinstance(exc, (typer.Exit, typer.Abort, typer.TyperException))
+
+
+app = typer.Typer(
+    cls=QcodeGroup,
+    name="qcode",
+    help="Qualitative coding of interview transcripts from the terminal.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"qcode {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    db: str = typer.Option(
+        None,
+        "--db",
+        envvar="QCODE_DB",
+        metavar="FILE|URL",
+        help="Project database: a SQLite file or a SQLAlchemy URL "
+        "(default: the nearest qcode.db in this folder or above).",
+    ),
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
+    ),
+) -> None:
+    """Qualitative coding of interview transcripts from the terminal."""
+    STATE.db = db
+
+
+def _register() -> None:
+    from qcode.cli import browse, codebook, importing, project
+
+    project.register(app)
+    importing.register(app)
+    browse.register(app)
+    app.add_typer(codebook.app, name="codebook")
+
+
+_register()
+
+
+def run() -> None:
+    """Console-script entry point."""
+    app(prog_name="qcode")
+    sys.exit(0)

@@ -1,0 +1,106 @@
+"""Rendering: data to stdout as table, CSV or JSON; messages to stderr.
+
+Numbers are rounded only in tables; CSV and JSON carry full precision. Text cells that start with
+`=`, `+`, `-` or `@` are prefixed with `'` in CSV so spreadsheets never run them as formulas.
+"""
+
+from __future__ import annotations
+
+import csv
+import enum
+import io
+import json
+import sys
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import typer
+
+
+class Format(str, enum.Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+FORMAT_OPTION = typer.Option(
+    Format.table, "--format", "-f", help="Output format: table, csv or json.", case_sensitive=False
+)
+
+
+def info(message: str) -> None:
+    typer.secho(message, err=True, fg="cyan" if sys.stderr.isatty() else None)
+
+
+def warn(message: str) -> None:
+    typer.secho(f"warning: {message}", err=True, fg="yellow")
+
+
+def error(message: str) -> None:
+    typer.secho(f"error: {message}", err=True, fg="red")
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def write_csv(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> None:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow(["" if row.get(c) is None else csv_safe(row.get(c)) for c in columns])
+    sys.stdout.write(buf.getvalue())
+
+
+def write_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    sys.stdout.write("\n")
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.3f}"
+    return str(value)
+
+
+def write_table(
+    rows: Sequence[Mapping[str, Any]],
+    columns: Sequence[str],
+    *,
+    title: str | None = None,
+    numeric: Sequence[str] = (),
+) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title, show_lines=False, header_style="bold")
+    for column in columns:
+        table.add_column(column, justify="right" if column in numeric else "left")
+    for row in rows:
+        table.add_row(*(_cell(row.get(c)) for c in columns))
+    Console(soft_wrap=False).print(table)
+
+
+def emit(
+    rows: Sequence[Mapping[str, Any]],
+    columns: Sequence[str],
+    fmt: Format,
+    *,
+    title: str | None = None,
+    numeric: Sequence[str] = (),
+) -> None:
+    """Write a listing in the chosen format (JSON gets every key of each row, in order)."""
+    if fmt is Format.json:
+        write_json([dict(r) for r in rows])
+    elif fmt is Format.csv:
+        write_csv(rows, columns)
+    else:
+        write_table(rows, columns, title=title, numeric=numeric)

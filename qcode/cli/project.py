@@ -1,0 +1,86 @@
+"""`qcode init` and `qcode summary`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from qcode.cli.output import FORMAT_OPTION, Format, info, write_json
+from qcode.cli.state import STATE, transaction
+
+
+def init(
+    path: Path = typer.Argument(
+        None, help="Where to create the project (a folder or a .db file; default: ./qcode.db)."
+    ),
+    codebook: Path = typer.Option(
+        None, "--codebook", "-c", help="Load this YAML codebook into the new project."
+    ),
+    name: str = typer.Option(None, "--name", help="Project name (default: the folder's name)."),
+    coder: str = typer.Option(None, "--coder", help="Default coder for this project."),
+) -> None:
+    """Create a new project, refusing to overwrite an existing one."""
+    from qcode.cli.codebook import load_and_report
+    from qcode.store.engine import to_url
+    from qcode.store.schema import create_project
+
+    location = _init_location(path)
+    url = to_url(location) if "://" not in location else location
+    book = None
+    if codebook is not None:
+        from qcode.codebook.parse import load_codebook_file
+
+        book = load_codebook_file(codebook)  # validate before anything is created
+    project_name = name or (Path(location).resolve().parent.name if "://" not in location else "qcode")
+    if "://" not in location:
+        Path(location).parent.mkdir(parents=True, exist_ok=True)
+    create_project(url, name=project_name)
+    STATE.db = url
+    info(f"created project {location if '://' not in location else url}")
+    if coder:
+        from qcode.project import set_meta
+
+        with transaction(write=True) as session:
+            set_meta(session, "default_coder", coder)
+    if book is not None and codebook is not None:
+        load_and_report(book, codebook, retire_removed=False)
+
+
+def _init_location(path: Path | None) -> str:
+    from qcode.store.engine import DEFAULT_FILENAME
+
+    if STATE.db and path is None:
+        return STATE.db
+    if path is None:
+        return str(Path.cwd() / DEFAULT_FILENAME)
+    if path.is_dir() or not path.suffix:
+        return str(path / DEFAULT_FILENAME)
+    return str(path)
+
+
+def summary(fmt: Format = FORMAT_OPTION) -> None:
+    """Summarise the project: documents, cases, words, speaker turns, codes, codings."""
+    from dataclasses import asdict
+
+    from qcode.project import summary as core_summary
+
+    with transaction(write=False) as session:
+        result = core_summary(session)
+    data = asdict(result)
+    if fmt is Format.json:
+        write_json(data)
+    elif fmt is Format.csv:
+        from qcode.cli.output import write_csv
+
+        write_csv([data], list(data))
+    else:
+        width = max(len(k) for k in data)
+        for key, value in data.items():
+            shown = f"{value:,}" if isinstance(value, int) else (value or "-")
+            typer.echo(f"{key:<{width}}  {shown}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("init")(init)
+    app.command("summary")(summary)

@@ -1,0 +1,41 @@
+"""The append-only audit trail: one row per change, grouped by the user action (`batch`)."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from qcode.store.models import Event
+
+
+def new_batch() -> str:
+    return str(uuid.uuid4())
+
+
+def record(
+    session: Session,
+    *,
+    actor: str,
+    action: str,
+    target_type: str,
+    target_id: int | None,
+    before: Any = None,
+    after: Any = None,
+    summary: str = "",
+    batch: str | None = None,
+) -> Event:
+    event = Event(
+        actor=actor,
+        action=action,
+        batch=batch or new_batch(),
+        target_type=target_type,
+        target_id=target_id,
+        before_json=None if before is None else json.dumps(before, ensure_ascii=False, default=str),
+        after_json=None if after is None else json.dumps(after, ensure_ascii=False, default=str),
+        summary=summary,
+    )
+    session.add(event)
+    return event

@@ -1,0 +1,1 @@
+"""The project store: models, engine, schema versions and migrations."""

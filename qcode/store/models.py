@@ -1,0 +1,268 @@
+"""The project store: SQLAlchemy 2 typed models.
+
+Design notes (why the tables look like this):
+
+* Offsets (`start`, `end`) are code points of `Document.text`; units and codings both use them,
+  so every unit of analysis (turn, paragraph, sentence, line) can be derived from a coding.
+* `Code.id` is a surrogate integer and `Code.key` the codebook's stable id. Renaming a code in the
+  YAML (`renamed_from`) changes `key` only, so codings keep pointing at the same row.
+* A coding stores its quote plus a little prefix/suffix so it can be re-anchored (or flagged) when
+  a transcript is corrected and re-imported.
+* `Coding.layer` separates coders' own work (`coding`) from the adjudicated `consensus` layer;
+  `CodingSource` links each consensus coding to the codings it was decided from.
+* `Event` is append-only: one row per change with before/after JSON. Rows of one user action share
+  a `batch`, which is what undo/redo reverse.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Meta(Base):
+    """Key/value project metadata: schema version, project name, default coder."""
+
+    __tablename__ = "meta"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class Case(Base):
+    __tablename__ = "cases"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(255), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    attributes: Mapped[list[CaseAttribute]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", order_by="CaseAttribute.name"
+    )
+
+
+class CaseAttribute(Base):
+    __tablename__ = "case_attributes"
+
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True
+    )
+    name: Mapped[str] = mapped_column(String(128), primary_key=True)
+    value: Mapped[str | None] = mapped_column(Text)
+
+    case: Mapped[Case] = relationship(back_populates="attributes")
+
+
+class Document(Base):
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(255), unique=True)
+    text: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+    source_path: Mapped[str | None] = mapped_column(Text)
+    source_format: Mapped[str] = mapped_column(String(16))
+    encoding: Mapped[str | None] = mapped_column(String(32))
+    chars: Mapped[int] = mapped_column(Integer, default=0)
+    words: Mapped[int] = mapped_column(Integer, default=0)
+    metadata_json: Mapped[str] = mapped_column(Text, default="{}")
+    case_id: Mapped[int | None] = mapped_column(
+        ForeignKey("cases.id", ondelete="SET NULL"), index=True
+    )
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    imported_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    case: Mapped[Case | None] = relationship()
+
+
+class Unit(Base):
+    """A pre-cut piece of a document (turn, paragraph, sentence, line), numbered from 1."""
+
+    __tablename__ = "units"
+    __table_args__ = (
+        UniqueConstraint("document_id", "kind", "number", name="uq_units_doc_kind_number"),
+        Index("ix_units_doc_kind_start", "document_id", "kind", "start"),
+        CheckConstraint("start <= \"end\"", name="ck_units_span"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))
+    number: Mapped[int] = mapped_column(Integer)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    speaker: Mapped[str | None] = mapped_column(String(255))
+    timestamp: Mapped[str | None] = mapped_column(String(32))
+
+
+class CodebookVersion(Base):
+    """Every codebook load is a new version: its snapshot, so any version can be diffed or restored."""
+
+    __tablename__ = "codebook_versions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, unique=True)
+    name: Mapped[str] = mapped_column(String(255))
+    label: Mapped[str] = mapped_column(String(64))
+    content_hash: Mapped[str] = mapped_column(String(64))
+    snapshot_json: Mapped[str] = mapped_column(Text)
+    source_path: Mapped[str | None] = mapped_column(Text)
+    loaded_by: Mapped[str | None] = mapped_column(String(255))
+    loaded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Code(Base):
+    """The current state of one code. History lives in `CodebookVersion` snapshots and events."""
+
+    __tablename__ = "codes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    label: Mapped[str] = mapped_column(String(255))
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("codes.id", ondelete="SET NULL"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    brief: Mapped[str | None] = mapped_column(Text)
+    definition: Mapped[str] = mapped_column(Text, default="")
+    when_to_use: Mapped[str | None] = mapped_column(Text)
+    when_not_to_use: Mapped[str | None] = mapped_column(Text)
+    examples_json: Mapped[str] = mapped_column(Text, default="[]")
+    colour: Mapped[str | None] = mapped_column(String(16))
+    retired: Mapped[bool] = mapped_column(Boolean, default=False)
+    first_version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class Coder(Base):
+    __tablename__ = "coders"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(255), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Round(Base):
+    """A coding round: which coders code which documents, blind or not, under which codebook."""
+
+    __tablename__ = "rounds"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(255), unique=True)
+    codebook_version_id: Mapped[int | None] = mapped_column(ForeignKey("codebook_versions.id"))
+    blind: Mapped[bool] = mapped_column(Boolean, default=True)
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class RoundAssignment(Base):
+    __tablename__ = "round_assignments"
+
+    round_id: Mapped[int] = mapped_column(
+        ForeignKey("rounds.id", ondelete="CASCADE"), primary_key=True
+    )
+    coder_id: Mapped[int] = mapped_column(ForeignKey("coders.id"), primary_key=True)
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True
+    )
+
+
+class Coding(Base):
+    """(document, span, code, coder) + memo + time: the heart of the store."""
+
+    __tablename__ = "codings"
+    __table_args__ = (
+        UniqueConstraint(
+            "document_id", "code_id", "coder_id", "layer", "start", "end", name="uq_codings_span"
+        ),
+        Index("ix_codings_doc_start", "document_id", "start"),
+        Index("ix_codings_code", "code_id"),
+        Index("ix_codings_coder", "coder_id"),
+        CheckConstraint("start < \"end\"", name="ck_codings_span"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    code_id: Mapped[int] = mapped_column(ForeignKey("codes.id"))
+    coder_id: Mapped[int] = mapped_column(ForeignKey("coders.id"))
+    layer: Mapped[str] = mapped_column(String(16), default="coding")
+    round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id", ondelete="SET NULL"))
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    quote: Mapped[str] = mapped_column(Text)
+    prefix: Mapped[str] = mapped_column(Text, default="")
+    suffix: Mapped[str] = mapped_column(Text, default="")
+    anchor: Mapped[str] = mapped_column(String(16), default="ok")  # ok | moved | orphaned
+    memo: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class CodingSource(Base):
+    """Provenance of a consensus coding: the coders' codings it was decided from."""
+
+    __tablename__ = "coding_sources"
+
+    coding_id: Mapped[int] = mapped_column(
+        ForeignKey("codings.id", ondelete="CASCADE"), primary_key=True
+    )
+    source_id: Mapped[int] = mapped_column(
+        ForeignKey("codings.id", ondelete="CASCADE"), primary_key=True
+    )
+
+
+class Memo(Base):
+    """A memo on the project, a document, a code or a coding (coding memos live on the coding)."""
+
+    __tablename__ = "memos"
+    __table_args__ = (Index("ix_memos_target", "target_type", "target_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    target_type: Mapped[str] = mapped_column(String(16))
+    target_id: Mapped[int | None] = mapped_column(Integer)
+    coder_id: Mapped[int | None] = mapped_column(ForeignKey("coders.id"))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Event(Base):
+    """Append-only audit trail; one user action may write several rows sharing `batch`."""
+
+    __tablename__ = "events"
+    __table_args__ = (
+        Index("ix_events_batch", "batch"),
+        Index("ix_events_actor", "actor"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    actor: Mapped[str] = mapped_column(String(255))
+    action: Mapped[str] = mapped_column(String(32))
+    batch: Mapped[str] = mapped_column(String(36))
+    target_type: Mapped[str] = mapped_column(String(16))
+    target_id: Mapped[int | None] = mapped_column(Integer)
+    before_json: Mapped[str | None] = mapped_column(Text)
+    after_json: Mapped[str | None] = mapped_column(Text)
+    summary: Mapped[str] = mapped_column(Text, default="")
+    undoes: Mapped[str | None] = mapped_column(String(36))  # batch this event reverses

@@ -1,0 +1,148 @@
+"""Schema versions: create a project, check its version, migrate it (with a backup first)."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine, inspect, select
+from sqlalchemy.exc import OperationalError, ProgrammingError, SQLAlchemyError
+
+from qcode.errors import ProjectError, QcodeError
+from qcode.store.engine import get_engine, sqlite_path
+from qcode.store.models import Base, Meta
+
+SCHEMA_VERSION = 1
+
+_CHECKED: set[str] = set()
+
+
+@dataclass(frozen=True)
+class MigrationReport:
+    from_version: int
+    to_version: int
+    backup: Path | None
+
+
+def read_version(conn: Connection) -> int | None:
+    """The stored schema version, or None when the database holds no qcode project."""
+    try:
+        value = conn.execute(select(Meta.value).where(Meta.key == "schema_version")).scalar()
+    except (OperationalError, ProgrammingError):
+        return None
+    if value is None:
+        return None
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise ProjectError(f"schema_version in the project is not a number: {value!r}") from exc
+
+
+def _set_meta(conn: Connection, key: str, value: str) -> None:
+    table = Meta.__table__
+    updated = conn.execute(table.update().where(table.c.key == key).values(value=value))
+    if updated.rowcount == 0:
+        conn.execute(table.insert().values(key=key, value=value))
+
+
+def create_project(url: str, *, name: str) -> None:
+    """Create every table of the current schema in an empty database and stamp its version."""
+    engine = get_engine(url)
+    with engine.connect() as probe:
+        if read_version(probe) is not None:
+            raise QcodeError(
+                f"a qcode project already exists at {_describe(url)}",
+                hint="use it, or pass --db to create one elsewhere",
+            )
+        probe.rollback()
+        tables = inspect(probe).get_table_names()
+    if tables:
+        raise QcodeError(
+            f"{_describe(url)} already holds other tables ({', '.join(sorted(tables)[:3])}…)",
+            hint="choose an empty database or a new file",
+        )
+    with engine.execution_options(qcode_write=True).begin() as conn:
+        Base.metadata.create_all(conn)
+        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        for key, value in (
+            ("schema_version", str(SCHEMA_VERSION)),
+            ("project_name", name),
+            ("created_at", now),
+        ):
+            _set_meta(conn, key, value)
+    _CHECKED.add(url)
+
+
+def ensure_current(url: str) -> MigrationReport | None:
+    """Refuse a missing or newer schema; migrate an older one (backing up SQLite files first)."""
+    if url in _CHECKED:
+        return None
+    engine = get_engine(url)
+    try:
+        with engine.connect() as conn:
+            version = read_version(conn)
+    except SQLAlchemyError as exc:
+        raise ProjectError(f"cannot read the project at {_describe(url)}: {_short(exc)}") from exc
+    if version is None:
+        raise ProjectError(
+            f"{_describe(url)} is not a qcode project",
+            hint="run `qcode init` to create one, or pass --db to the right file",
+        )
+    if version > SCHEMA_VERSION:
+        raise ProjectError(
+            f"this project was made by a newer qcode (schema {version}; "
+            f"this qcode knows up to {SCHEMA_VERSION})",
+            hint="upgrade qcode: pip install --upgrade qcode",
+        )
+    report = None
+    if version < SCHEMA_VERSION:
+        report = migrate(engine, url, version)
+    _CHECKED.add(url)
+    return report
+
+
+def migrate(engine: Engine, url: str, version: int) -> MigrationReport:
+    from qcode.store.migrations import MIGRATIONS
+
+    backup = backup_sqlite(url, version)
+    try:
+        with engine.execution_options(qcode_write=True).begin() as conn:
+            for step in range(version + 1, SCHEMA_VERSION + 1):
+                upgrade = MIGRATIONS.get(step)
+                if upgrade is None:
+                    raise ProjectError(f"no migration to schema {step}; reinstall qcode")
+                upgrade(conn)
+                _set_meta(conn, "schema_version", str(step))
+    except SQLAlchemyError as exc:
+        where = f"; the backup is {backup}" if backup else ""
+        raise ProjectError(f"migration from schema {version} failed: {_short(exc)}{where}") from exc
+    return MigrationReport(version, SCHEMA_VERSION, backup)
+
+
+def backup_sqlite(url: str, version: int) -> Path | None:
+    """Copy the SQLite file (after a WAL checkpoint) next to itself before touching its schema."""
+    path = sqlite_path(url)
+    if path is None or not path.exists():
+        return None
+    engine = get_engine(url)
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
+    target = path.with_name(f"{path.name}.schema{version}-{stamp}.bak")
+    shutil.copy2(path, target)
+    return target
+
+
+def _describe(url: str) -> str:
+    path = sqlite_path(url)
+    if path is not None:
+        return str(path)
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def _short(exc: BaseException) -> str:
+    return str(exc).splitlines()[0][:200]
