@@ -50,7 +50,7 @@ def reanchor(text: str, start: int, end: int, quote: str, prefix: str, suffix: s
 
 def _common_prefix(a: str, b: str) -> int:
     n = 0
-    for x, y in zip(a, b):
+    for x, y in zip(a, b, strict=False):
         if x != y:
             break
         n += 1

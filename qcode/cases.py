@@ -132,8 +132,8 @@ def apply_cases_to_existing(session: Session, mapping: dict[str, CaseRow]) -> in
 
 
 def list_cases(session: Session) -> list[CaseInfo]:
-    counts = dict(
-        session.execute(
+    counts: dict[int | None, int] = dict(
+        session.execute(  # type: ignore[arg-type]
             select(Document.case_id, func.count(Document.id)).group_by(Document.case_id)
         ).all()
     )

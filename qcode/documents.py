@@ -68,15 +68,15 @@ def resolve_document(session: Session, ref: str) -> Document:
 
 
 def list_documents(session: Session) -> list[DocumentInfo]:
-    turns = dict(
-        session.execute(
+    turns: dict[int, int] = dict(
+        session.execute(  # type: ignore[arg-type]
             select(Unit.document_id, func.count(Unit.id))
             .where(Unit.kind == "turn")
             .group_by(Unit.document_id)
         ).all()
     )
-    codings = dict(
-        session.execute(
+    codings: dict[int, int] = dict(
+        session.execute(  # type: ignore[arg-type]
             select(Coding.document_id, func.count(Coding.id)).group_by(Coding.document_id)
         ).all()
     )

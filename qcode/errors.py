@@ -42,7 +42,7 @@ class CodebookError(InputError):
     """A codebook file has problems; `problems` lists every one as `FILE:LINE:COL: message`."""
 
     def __init__(self, message: str, problems: list[str] | None = None, **kw: str | None) -> None:
-        super().__init__(message, **kw)  # type: ignore[arg-type]
+        super().__init__(message, hint=kw.get("hint"))
         self.problems = problems or []
 
 

@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 from qcode.store.models import (
     Case,
     Code,
+    CodebookVersion,
     Coder,
     Coding,
-    CodebookVersion,
     Document,
     Meta,
     Unit,

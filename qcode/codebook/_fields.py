@@ -22,8 +22,21 @@ Entries = dict[str, tuple[Node, Node]]
 
 
 def preview(value: str, limit: int = 40) -> str:
+    """A short, printable, one-line rendering of user text for a message."""
     flat = " ".join(value.split())
+    flat = "".join(ch if ch.isprintable() else f"\\u{ord(ch):04x}" for ch in flat)
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def _bad_character(value: str) -> str | None:
+    """The first character a database or terminal would choke on (controls, lone surrogates)."""
+    for ch in value:
+        if ch in "\n\t":
+            continue
+        category = unicodedata.category(ch)
+        if category in ("Cc", "Cs") or ch in "\ufffe\uffff":
+            return ch
+    return None
 
 
 def read_mapping(
@@ -67,15 +80,20 @@ def text(node: Node, key: str, problems: Problems) -> str | None:
     if not isinstance(node, ScalarNode):
         problems.at(node, f"`{key}` must be text, not a {kind(node)}")
         return None
+    bad = _bad_character(node.value)
+    if bad is not None:
+        problems.at(node, f"`{key}` contains an invalid character (U+{ord(bad):04X}); remove it")
+        return None
     return unicodedata.normalize("NFC", node.value).strip()
 
 
 def required_text(node: Node, key: str, problems: Problems) -> str | None:
-    value = text(node, key, problems)
-    if not value and not is_refused(node) and isinstance(node, ScalarNode):
+    if is_refused(node):
+        return None
+    if is_null(node) or (isinstance(node, ScalarNode) and not node.value.strip()):
         problems.at(node, f"`{key}` is empty")
         return None
-    return value or None
+    return text(node, key, problems)
 
 
 def optional_text(node: Node, key: str, problems: Problems) -> str | None:
@@ -95,8 +113,7 @@ def text_list(node: Node, key: str, problems: Problems) -> tuple[str, ...]:
         if not isinstance(item, ScalarNode):
             problems.at(
                 item,
-                f"`{key}` item {number} must be a string, not a {kind(item)}"
-                " (quote it if it contains `: `)",
+                f"`{key}` item {number} must be a string, not a {kind(item)} (quote it if it contains `: `)",
             )
             continue
         value = text(item, key, problems)
@@ -123,37 +140,30 @@ def colour(node: Node, key: str, problems: Problems) -> str | None:
     if is_null(node):
         problems.at(
             node,
-            f'`{key}` is empty; quote hex colours (`{key}: "#4e79a7"`):'
-            " an unquoted # starts a comment",
+            f'`{key}` is empty; quote hex colours (`{key}: "#4e79a7"`): an unquoted # starts a comment',
         )
         return None
     value = text(node, key, problems)
     if value is None:
         return None
     if not _COLOUR_RE.fullmatch(value):
-        problems.at(
-            node, f'invalid colour `{preview(value)}`: use #RGB or #RRGGBB, e.g. "#4e79a7"'
-        )
+        problems.at(node, f'invalid colour `{preview(value)}`: use #RGB or #RRGGBB, e.g. "#4e79a7"')
         return None
     return value.lower()
 
 
-def id_value(node: Node, key: str, problems: Problems) -> str | None:
-    """A well-formed id, or None after reporting why not."""
-    value = required_text(node, key, problems)
-    if value is None:
-        return None
+def check_id(value: str, node: Node, problems: Problems) -> bool:
+    """True for a well-formed id; otherwise report why not."""
     if len(value) > MAX_ID_LENGTH:
         problems.at(
             node,
-            f"id `{preview(value)}` is too long ({len(value)} characters;"
-            f" at most {MAX_ID_LENGTH})",
+            f"id `{preview(value)}` is too long ({len(value)} characters; at most {MAX_ID_LENGTH})",
         )
-        return None
+        return False
     if not _ID_RE.fullmatch(value):
-        problems.at(node, invalid_id_message(value, key))
-        return None
-    return value
+        problems.at(node, invalid_id_message(value, "id"))
+        return False
+    return True
 
 
 def invalid_id_message(value: str, key: str) -> str:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
-from yaml.error import Mark
 from yaml.nodes import Node
 
 # A 5 MB file of aliases or typos would otherwise produce a million lines nobody reads.
@@ -25,8 +25,9 @@ class Problem:
 class Problems:
     items: list[Problem] = field(default_factory=list)
 
-    def at(self, where: Node | Mark | None, message: str) -> None:
-        """Record `message` at a node's start, a YAML mark, or (for None) line 1 column 1."""
+    def at(self, where: Node | Any, message: str) -> None:
+        """Record `message` at a node's start, a YAML mark (pure or libyaml), or (for None)
+        line 1 column 1."""
         if where is None:
             self.items.append(Problem(1, 1, message))
             return

@@ -59,7 +59,7 @@ _TEXT_KEYS = ("brief", "when_to_use", "when_not_to_use", "memo")
 class RawCode:
     node: MappingNode
     nested_parent: RawCode | None
-    id: str | None = None  # only a well-formed id
+    id: str | None = None  # as written (already reported if malformed)
     id_node: Node | None = None
     parent: str | None = None  # as written under `parent:`
     parent_node: Node | None = None
@@ -90,8 +90,8 @@ def walk_codebook(root: Node | None, problems: Problems) -> RawCodebook | None:
         return None
     if not isinstance(root, MappingNode):
         problems.at(
-            root, f"a codebook must be a mapping with `codebook`, `version` and `codes`, "
-            f"not a {kind(root)}"
+            root,
+            f"a codebook must be a mapping with `codebook`, `version` and `codes`, not a {kind(root)}",
         )
         return None
     entries = f.read_mapping(root, TOP_KEYS, TOP_HINTS, problems)
@@ -120,9 +120,7 @@ def _walk_code_list(
     if is_refused(node):
         return
     if isinstance(node, MappingNode):
-        problems.at(
-            node, f"`{key}` must be a list of codes, each starting with `- id: ...`, not a mapping"
-        )
+        problems.at(node, f"`{key}` must be a list of codes, each starting with `- id: ...`, not a mapping")
         return
     if is_null(node) or (isinstance(node, SequenceNode) and not node.value):
         if key == "codes":
@@ -135,15 +133,13 @@ def _walk_code_list(
         _walk_code(item, parent, out, problems)
 
 
-def _walk_code(
-    node: Node, parent: RawCode | None, out: list[RawCode], problems: Problems
-) -> None:
+def _walk_code(node: Node, parent: RawCode | None, out: list[RawCode], problems: Problems) -> None:
     if is_refused(node):
         return
     if not isinstance(node, MappingNode):
         problems.at(
-            node, "each code must be a mapping with `id`, `label` and `definition`"
-            f", not a {kind(node)}"
+            node,
+            f"each code must be a mapping with `id`, `label` and `definition`, not a {kind(node)}",
         )
         return
     raw = RawCode(node=node, nested_parent=parent)
@@ -152,7 +148,7 @@ def _walk_code(
     _read_code_values(raw, entries, problems)
     for key in CODE_REQUIRED:
         if key not in entries:
-            named = f"code `{raw.id}`" if raw.id else "code"
+            named = f"code `{f.preview(raw.id)}`" if raw.id else "code"
             problems.at(node, f"{named} is missing required key `{key}`")
     if "children" in entries:
         _walk_code_list(entries["children"][1], raw, "children", out, problems)
@@ -161,7 +157,9 @@ def _walk_code(
 def _read_code_values(raw: RawCode, entries: f.Entries, problems: Problems) -> None:
     if "id" in entries:
         raw.id_node = entries["id"][1]
-        raw.id = f.id_value(raw.id_node, "id", problems)
+        raw.id = f.required_text(raw.id_node, "id", problems)
+        if raw.id is not None:
+            f.check_id(raw.id, raw.id_node, problems)
     for key in ("label", "definition"):
         if key in entries:
             raw.values[key] = f.required_text(entries[key][1], key, problems)

@@ -25,12 +25,13 @@ BOOL_TAG = YAML_TAG + "bool"
 # Marks a node whose problem is already reported, so that checks further on stay quiet.
 REFUSED_TAG = "tag:qcode,2026:refused"
 _STANDARD_TAGS = frozenset(
-    YAML_TAG + name
-    for name in ("str", "int", "float", "bool", "null", "seq", "map", "timestamp")
+    YAML_TAG + name for name in ("str", "int", "float", "bool", "null", "seq", "map", "timestamp")
 )
 _HINTS = {
     "mapping values are not allowed here": "quote text that contains `: `",
-    "that cannot start any token": "indent with spaces, not tabs; quote text starting with @ or `",
+    "found character '\\t'": "indent with spaces, not tabs",
+    "found character '@'": "quote text that starts with @",
+    "found character '`'": "quote text that starts with `",
 }
 
 
@@ -46,7 +47,7 @@ class _Loader(yaml.SafeLoader):
         self.problems = problems
         self.depth = 0
 
-    def compose_node(self, parent: Node | None, index: Any) -> Node:
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
         if self.check_event(AliasEvent):
             event = self.get_event()
             self.problems.at(
@@ -63,7 +64,7 @@ class _Loader(yaml.SafeLoader):
             node = super().compose_node(parent, index)
         finally:
             self.depth -= 1
-        if refused:
+        if refused and node is not None:
             node.tag = REFUSED_TAG
         return node
 
@@ -71,14 +72,13 @@ class _Loader(yaml.SafeLoader):
         """Report and strip an anchor or a non-standard tag; True if the tag was refused."""
         anchor = getattr(event, "anchor", None)
         if anchor is not None:
-            self.problems.at(
-                event.start_mark, f"anchors are not allowed in a codebook (`&{anchor}`)"
-            )
+            self.problems.at(event.start_mark, f"anchors are not allowed in a codebook (`&{anchor}`)")
             event.anchor = None  # type: ignore[attr-defined]
         tag = getattr(event, "tag", None)
         if tag is None or tag == "!" or tag in _STANDARD_TAGS:
             return False
         shown = "!!" + tag[len(YAML_TAG) :] if tag.startswith(YAML_TAG) else tag
+        shown = "".join(ch if ch.isprintable() else "?" for ch in shown)[:60]
         self.problems.at(
             event.start_mark,
             f"tag `{shown}` is not allowed in a codebook; use plain YAML values",
@@ -131,9 +131,7 @@ def _reader_problem(text: str, exc: ReaderError, problems: Problems) -> None:
     col = position - (text.rfind("\n", 0, position) + 1) + 1
     character = exc.character
     code = character if isinstance(character, int) else ord(str(character)[:1] or "\0")
-    problems.at_position(
-        line, col, f"the character U+{code:04X} is not allowed in a YAML file; remove it"
-    )
+    problems.at_position(line, col, f"the character U+{code:04X} is not allowed in a YAML file; remove it")
 
 
 def is_null(node: Node) -> bool:

@@ -33,7 +33,10 @@ def to_url(location: str | os.PathLike[str]) -> str:
         except ArgumentError as exc:
             raise UsageError(f"--db: not a database URL or file path: {text}") from exc
         return text
-    return f"sqlite:///{Path(text).expanduser().resolve()}"
+    path = Path(text).expanduser()
+    if path.is_dir():
+        path = path / DEFAULT_FILENAME
+    return f"sqlite:///{path.resolve()}"
 
 
 def find_project(start: Path | None = None) -> Path | None:

@@ -41,7 +41,7 @@ def read_version(conn: Connection) -> int | None:
 
 
 def _set_meta(conn: Connection, key: str, value: str) -> None:
-    table = Meta.__table__
+    table = Base.metadata.tables["meta"]
     updated = conn.execute(table.update().where(table.c.key == key).values(value=value))
     if updated.rowcount == 0:
         conn.execute(table.insert().values(key=key, value=value))

@@ -1,0 +1,52 @@
+"""Timing helpers shared by the benchmarks: wall time of commands and of Python callables."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+PYTHON = sys.executable
+
+
+def qcode_argv(*args: str) -> list[str]:
+    """`qcode` from the same interpreter (the console script beside it when installed)."""
+    script = Path(PYTHON).with_name("qcode")
+    if script.exists():
+        return [str(script), *args]
+    return [PYTHON, "-m", "qcode", *args]
+
+
+def time_command(argv: Sequence[str], *, runs: int = 15, cwd: Path | None = None,
+                 env: dict[str, str] | None = None) -> float:
+    """Median wall time of a command, after one warm-up run (file cache, .pyc)."""
+    full_env = {**os.environ, **(env or {})}
+    subprocess.run(argv, cwd=cwd, env=full_env, check=True, capture_output=True)
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(argv, cwd=cwd, env=full_env, check=True, capture_output=True)
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples)
+
+
+def time_call(fn: Callable[[], object], *, runs: int = 3) -> float:
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples)
+
+
+def report(rows: list[tuple[str, float, float, str]]) -> None:
+    """rows: (name, seconds, baseline seconds, target)."""
+    print(f"{'benchmark':<44} {'seconds':>9} {'baseline':>9} {'ratio':>7}  target")
+    for name, seconds, baseline, target in rows:
+        ratio = seconds / baseline if baseline else float("nan")
+        print(f"{name:<44} {seconds:>9.3f} {baseline:>9.3f} {ratio:>7.2f}  {target}")
