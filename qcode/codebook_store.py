@@ -249,3 +249,30 @@ def _plain(result: LoadResult) -> dict[str, Any]:
         "removed": result.removed,
         "retired": result.retired,
     }
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    number: int
+    name: str
+    label: str
+    codes: int
+    loaded_at: str
+    loaded_by: str | None
+    source: str | None
+
+
+def list_versions(session: Session) -> list[VersionInfo]:
+    rows = session.execute(select(CodebookVersion).order_by(CodebookVersion.number)).scalars()
+    return [
+        VersionInfo(
+            number=v.number,
+            name=v.name,
+            label=v.label,
+            codes=len(json.loads(v.snapshot_json).get("codes", [])),
+            loaded_at=v.loaded_at.isoformat(timespec="seconds"),
+            loaded_by=v.loaded_by,
+            source=v.source_path,
+        )
+        for v in rows
+    ]

@@ -143,24 +143,28 @@ def disagreements(
     observed = sum_ck o_ck delta2_ck and expected = sum_ck n_c n_k delta2_ck, so that
     D_o = observed / n, D_e = expected / (n (n - 1)) and alpha = 1 - (n - 1) observed / expected.
     """
-    w = np.ones(stats.m.size) if weights is None else weights
-    n = float(w @ stats.m)
-    n_c = np.bincount(stats.cat, weights=w[stats.unit] * stats.count,
-                      minlength=stats.n_categories)  # fmt: skip
+    if weights is None:
+        n, entry_w = float(stats.m.sum()), stats.count
+    else:
+        n, entry_w = float(weights @ stats.m), weights[stats.unit] * stats.count
+    n_c = np.asarray(np.bincount(stats.cat, weights=entry_w, minlength=stats.n_categories),
+                     dtype=np.float64)  # fmt: skip
     in_use = int(np.count_nonzero(n_c))
-    if stats.level == "nominal":
+    if stats.level == "ordinal":
+        x = _mid_ranks(n_c)
+        d = _within_unit_spread(stats.unit, stats.cat, stats.count, stats.m, x)
+    else:
         assert stats.d is not None
-        return n, float(w @ stats.d), n * n - float(n_c @ n_c), in_use
-    if stats.level in ("interval", "ratio"):
-        assert stats.d is not None and stats.x is not None
-        if stats.level == "ratio":
-            expected = _ratio_expected(n_c, stats.x)
-        else:
-            expected = _spread(n_c, stats.x, n) if n else 0.0
-        return n, float(w @ stats.d), expected, in_use
-    x = _mid_ranks(n_c)
-    d = _within_unit_spread(stats.unit, stats.cat, stats.count, stats.m, x)
-    return n, float(w @ d), _spread(n_c, x, n) if n else 0.0, in_use
+        d = stats.d
+    observed = float(d.sum() if weights is None else weights @ d)
+    if stats.level == "nominal":
+        return n, observed, n * n - float(n_c @ n_c), in_use
+    if stats.level == "ratio":
+        assert stats.x is not None
+        return n, observed, _ratio_expected(n_c, stats.x), in_use
+    x = stats.x if stats.level == "interval" else x
+    assert x is not None
+    return n, observed, _spread(n_c, x, n) if n else 0.0, in_use
 
 
 def alpha_from_stats(stats: AlphaStats, weights: FloatArray | None = None) -> AlphaResult:
@@ -172,7 +176,7 @@ def alpha_from_stats(stats: AlphaStats, weights: FloatArray | None = None) -> Al
         return AlphaResult(level, math.nan, math.nan, math.nan, 0, coders, 0, 0, reason)
     d_o = observed / n
     d_e = expected / (n * (n - 1.0))
-    n_values = int(round(n))
+    n_values = round(n)
     if in_use < 2:
         reason = (
             "expected disagreement D_e is 0 because every pairable value is the same, so "

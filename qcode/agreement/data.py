@@ -17,7 +17,7 @@ import math
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from numbers import Number
-from typing import Any, TypeAlias
+from typing import Any, TypeAlias, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -73,12 +73,11 @@ class ReliabilityData:
         Sorted by unit, then category. Memory is proportional to the number of ratings, not to
         units × categories, so many categories cost nothing.
         """
-        coder_unit = self.codes
-        present = coder_unit != MISSING
-        unit_idx = np.nonzero(present)[1].astype(np.int64)
-        cats = coder_unit[present].astype(np.int64)
         q = max(self.n_categories, 1)
-        keys = unit_idx * q + cats
+        codes = self.codes
+        present = codes != MISSING
+        # One flat key per rating, unit-major, without materialising 2-D nonzero indices.
+        keys = (codes + np.arange(self.n_units, dtype=np.int64) * q)[present]
         if self.n_units * q <= 20_000_000:
             dense = np.bincount(keys, minlength=self.n_units * q)
             nonzero = np.flatnonzero(dense)
@@ -135,7 +134,7 @@ def coerce(data: ReliabilityInput, categories: Sequence[Hashable] | None = None)
         if data.dtype.kind in "biuf":
             return _coerce_numeric_array(data, categories)
         data = data.tolist()
-    return _coerce_rows(_as_rows(data), categories)
+    return _coerce_rows(_as_rows(cast(Iterable[Any], data)), categories)
 
 
 def _as_rows(data: Iterable[Any]) -> list[list[Any]]:
@@ -222,8 +221,8 @@ def _coerce_numeric_array(
     values = array[~missing]
     codes = np.full(array.shape, MISSING, dtype=np.int64)
     if categories is None:
-        uniques, inverse = np.unique(values, return_inverse=True)
-        codes[~missing] = inverse.reshape(-1)
+        uniques, inverse = _unique_inverse(values)
+        codes[~missing] = inverse
         return ReliabilityData(codes, tuple(uniques.tolist()))
     index = _category_index(categories)
     if not index or not all(_is_number(c) for c in index):
@@ -238,3 +237,26 @@ def _coerce_numeric_array(
         raise UsageError(f"value {bad.item()!r} is not one of the given categories")
     codes[~missing] = order[pos]
     return ReliabilityData(codes, tuple(index))
+
+
+def _unique_inverse(values: npt.NDArray[Any]) -> tuple[npt.NDArray[Any], IntArray]:
+    """Sorted distinct values and each value's index among them.
+
+    Codes are usually small integers: then a lookup table does in one pass what sorting does
+    in N log N (``numpy.unique(return_inverse=True)`` argsorts, ~40 ms per million values).
+    """
+    if values.size == 0:
+        return values[:0], np.zeros(0, dtype=np.int64)
+    if values.dtype.kind in "biu" or bool(np.all(np.mod(values, 1) == 0)):
+        as_int = values.astype(np.int64)
+        low, high = int(as_int.min()), int(as_int.max())
+        if high - low < max(4 * values.size, 1 << 16) and (
+            values.dtype.kind != "f" or max(abs(low), abs(high)) < 2**52
+        ):
+            seen = np.zeros(high - low + 1, dtype=bool)
+            seen[as_int - low] = True
+            rank = np.cumsum(seen, dtype=np.int64) - 1
+            uniques = (np.flatnonzero(seen) + low).astype(values.dtype)
+            return uniques, rank[as_int - low]
+    uniques = np.unique(values)
+    return uniques, np.searchsorted(uniques, values).astype(np.int64)

@@ -107,3 +107,14 @@ def diff(file: Path = typer.Argument(..., help="A YAML codebook file.")) -> None
         return
     for line in summarise(changes):
         typer.echo(line)
+
+
+@app.command("versions")
+def versions(fmt: Format = FORMAT_OPTION) -> None:
+    """List the codebook versions stored in the project."""
+    from qcode.codebook_store import list_versions
+
+    with transaction(write=False) as session:
+        rows = [asdict(v) for v in list_versions(session)]
+    emit(rows, ["number", "name", "label", "codes", "loaded_at", "loaded_by", "source"], fmt,
+         numeric=("number", "codes"))

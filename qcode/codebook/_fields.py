@@ -116,11 +116,12 @@ def text_list(node: Node, key: str, problems: Problems) -> tuple[str, ...]:
                 f"`{key}` item {number} must be a string, not a {kind(item)} (quote it if it contains `: `)",
             )
             continue
-        value = text(item, key, problems)
-        if not value:
+        if is_null(item) or not item.value.strip():
             problems.at(item, f"`{key}` item {number} is empty")
             continue
-        values.append(value)
+        value = text(item, key, problems)
+        if value is not None:
+            values.append(value)
     return tuple(values)
 
 

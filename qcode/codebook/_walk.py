@@ -177,7 +177,7 @@ def _read_code_values(raw: RawCode, entries: f.Entries, problems: Problems) -> N
 
 def _read_colour(raw: RawCode, entries: f.Entries, problems: Problems) -> None:
     if "colour" in entries and "color" in entries:
-        later = max(entries["colour"][0], entries["color"][0], key=line_of)
+        later = max(entries["colour"][0], entries["color"][0], key=_position)
         problems.at(later, "both `colour` and `color` given; keep one")
         return
     key = "colour" if "colour" in entries else "color"
@@ -204,3 +204,7 @@ def _read_references(raw: RawCode, entries: f.Entries, problems: Problems) -> No
             raw.renamed_from.append((value, item))
         else:
             problems.at(item, f.invalid_id_message(value, "renamed_from"))
+
+
+def _position(node: Node) -> tuple[int, int]:
+    return (node.start_mark.line, node.start_mark.column)

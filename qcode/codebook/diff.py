@@ -150,7 +150,7 @@ def _match(old: Codebook, new: Codebook) -> tuple[list[tuple[Code, Code]], list[
         prev = by_id[code.id]
         if prev is not None:
             pairs.append((prev, code))
-            continue
+        # A code kept under its id may still absorb others (a merge) through `renamed_from`.
         for old_id in code.renamed_from:
             candidate = old.get(old_id)
             if candidate is None or candidate.id in used:
@@ -172,15 +172,17 @@ def _moved(prev: Code, code: Code, rename_map: dict[str, str]) -> Move | None:
 
 
 def _changed(prev: Code, code: Code, renamed: list[Rename]) -> CodeChange | None:
-    fields = list(COMPARED_FIELDS)
-    if prev.id == code.id:  # after a rename, the new `renamed_from` is expected, not news
-        fields.append("renamed_from")
-    changes = tuple(
+    changes = [
         FieldChange(name, getattr(prev, name), getattr(code, name))
-        for name in fields
+        for name in COMPARED_FIELDS
         if getattr(prev, name) != getattr(code, name)
-    )
-    return CodeChange(code.id, changes) if changes else None
+    ]
+    # Old ids that this diff renames into the code are reported as renames, not as changes.
+    absorbed = {r.old_id for r in renamed if r.new_id == code.id}
+    declared = tuple(old_id for old_id in code.renamed_from if old_id not in absorbed)
+    if prev.id == code.id and declared != prev.renamed_from:
+        changes.append(FieldChange("renamed_from", prev.renamed_from, code.renamed_from))
+    return CodeChange(code.id, tuple(changes)) if changes else None
 
 
 def _reordered(pairs: list[tuple[Code, Code]], moved_ids: set[str]) -> bool:

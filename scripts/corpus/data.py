@@ -277,7 +277,7 @@ _sector(
     fdi=["the German cable-harness plant", "the Italian car plant",
          "the Japanese components factory", "the Austrian crane-maker's plant"],
     sr_prod=["metalne delove po crtežu", "zavarene čelične konstrukcije", "delove za mašine",
-             "limene kućišta"],
+             "limena kućišta"],
     sr_word="metaloprerađivačkih", size_bias=(0.2, 0.5, 0.3),
 )
 _sector(

@@ -1,0 +1,165 @@
+"""Bootstrap confidence intervals for agreement coefficients, seeded and reproducible.
+
+The procedure is the nonparametric *unit* (cluster) bootstrap with percentile intervals
+(Efron & Tibshirani 1993, ch. 13): draw as many units as the data have, with replacement,
+recompute the coefficient, repeat ``n_boot`` times, and report the (1 - confidence)/2 and
+(1 + confidence)/2 quantiles of the replicates (numpy's default linear interpolation).
+Replicates where the coefficient is undefined (e.g. a resample in which every value is the
+same) are dropped and counted in ``n_valid``.
+
+For Krippendorff's alpha only pairable units (coded by two or more coders) are resampled, and
+both D_o and D_e are recomputed in every replicate, which keeps all values of a unit together
+and lets chance disagreement vary as it would in a new sample of units.
+
+This is *not* the algorithm of the KALPHA macro described by Hayes & Krippendorff (2007) and
+Krippendorff's "Algorithm for bootstrapping a distribution of alpha" (2006, rev. 2011), which
+draws pairs of values from the observed coincidence matrix while holding D_e fixed. That
+scheme ignores the dependence between the values of one unit and understates the
+uncertainty: Zapf, Castell, Morawietz & Karch (2016, "Measuring inter-rater reliability for
+nominal data – which coefficients and confidence intervals are appropriate?", BMC Medical
+Research Methodology 16:93) found an empirical coverage of about 60% for nominal 95% intervals
+with 100 units and used the unit bootstrap instead, whose coverage was close to nominal; see
+also Gwet (2015, "Standard error of Krippendorff's alpha coefficient",
+inter-rater-reliability.blogspot.com). We keep Hayes & Krippendorff's reporting device:
+``probability_below`` gives q, the probability of failing to reach a minimum alpha.
+
+For the kappa family, the result objects also carry Gwet's analytic standard errors; the
+bootstrap here is the distribution-free alternative.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Hashable, Sequence
+from typing import Any
+
+import numpy as np
+
+from qcode.agreement.alpha import alpha_from_stats, alpha_stats, disagreements
+from qcode.agreement.data import FloatArray, ReliabilityInput, coerce
+from qcode.agreement.results import AgreementResult, AlphaResult, BootstrapResult
+from qcode.errors import UsageError
+
+UNIT_BOOTSTRAP = "unit bootstrap (resampling units with replacement), percentile interval"
+
+
+def _check(n_boot: int, confidence: float) -> None:
+    if not isinstance(n_boot, int) or n_boot < 1:
+        raise UsageError(f"n_boot must be a positive integer, got {n_boot!r}")
+    if not 0.0 < confidence < 1.0:
+        raise UsageError(f"confidence must be between 0 and 1, got {confidence!r}")
+
+
+def _summarise(
+    name: str,
+    estimate: float,
+    samples: list[float],
+    n_boot: int,
+    confidence: float,
+    seed: int | None,
+    method: str,
+) -> BootstrapResult:
+    if samples:
+        arr = np.asarray(samples)
+        low, high = np.quantile(arr, [(1.0 - confidence) / 2.0, (1.0 + confidence) / 2.0])
+        se = float(arr.std(ddof=1)) if arr.size > 1 else math.nan
+        bounds = (float(low), float(high))
+    else:
+        bounds, se = (math.nan, math.nan), math.nan
+    return BootstrapResult(name, estimate, bounds[0], bounds[1], confidence, se, n_boot,
+                           len(samples), seed, method, tuple(samples))  # fmt: skip
+
+
+def bootstrap_alpha(
+    data: ReliabilityInput,
+    level: str = "nominal",
+    *,
+    n_boot: int = 1000,
+    confidence: float = 0.95,
+    seed: int | None = None,
+    categories: Sequence[Hashable] | None = None,
+) -> BootstrapResult:
+    """Unit-bootstrap percentile interval for Krippendorff's alpha (see the module docstring).
+
+    Each replicate draws the pairable units with replacement (``numpy.random.default_rng(seed)
+    .integers``), expressed as per-unit multiplicities, and recomputes D_o and D_e from
+    per-unit sums, so 1,000 replicates of 2 coders × 10,000 units take well under a second.
+
+    Args:
+        data: coders × units; ``None``/NaN for missing.
+        level: level of measurement, as for :func:`krippendorff_alpha`.
+        n_boot: number of replicates.
+        confidence: interval coverage, e.g. 0.95.
+        seed: seed for ``numpy.random.default_rng``; the same seed gives the same interval.
+        categories: optional full, ordered category set.
+
+    References:
+        Hayes, A. F., & Krippendorff, K. (2007). Answering the call for a standard reliability
+            measure for coding data. Communication Methods and Measures, 1(1), 77-89.
+        Efron, B., & Tibshirani, R. J. (1993). An Introduction to the Bootstrap. Chapman & Hall.
+    """
+    _check(n_boot, confidence)
+    stats = alpha_stats(coerce(data, categories), level)
+    estimate = float(alpha_from_stats(stats))
+    rng = np.random.default_rng(seed)
+    n_units = stats.n_units
+    samples: list[float] = []
+    if n_units:
+        for _ in range(n_boot):
+            w = np.bincount(rng.integers(0, n_units, n_units), minlength=n_units)
+            value = _alpha_value(stats, w.astype(np.float64))
+            if not math.isnan(value):
+                samples.append(value)
+    name = f"Krippendorff's alpha ({level})"
+    return _summarise(name, estimate, samples, n_boot, confidence, seed, UNIT_BOOTSTRAP)
+
+
+def _alpha_value(stats: Any, w: FloatArray) -> float:
+    n, observed, expected, in_use = disagreements(stats, w)
+    if in_use < 2 or n < 2:
+        return math.nan
+    return 1.0 - (n - 1.0) * observed / expected
+
+
+def bootstrap(
+    statistic: Callable[..., AgreementResult | AlphaResult],
+    data: ReliabilityInput,
+    *,
+    n_boot: int = 1000,
+    confidence: float = 0.95,
+    seed: int | None = None,
+    categories: Sequence[Hashable] | None = None,
+    **options: Any,
+) -> BootstrapResult:
+    """Unit-bootstrap percentile interval for any coefficient of this package.
+
+    ``statistic`` is one of :func:`cohen_kappa`, :func:`scott_pi`, :func:`fleiss_kappa`,
+    :func:`brennan_prediger`, :func:`gwet_ac1`, :func:`percent_agreement` or
+    :func:`krippendorff_alpha`; ``options`` are passed on (e.g. ``weights="linear"``,
+    ``level="interval"``). Units coded by at least one coder are resampled; the category set is
+    fixed from the full data so that q does not change between replicates.
+
+    Example:
+        >>> ci = bootstrap(fleiss_kappa, data, n_boot=2000, seed=7)
+        >>> ci.low, ci.high
+    """
+    _check(n_boot, confidence)
+    if getattr(statistic, "__name__", "") == "krippendorff_alpha":
+        level = options.pop("level", "nominal")
+        if options:
+            raise UsageError(f"unexpected options for krippendorff_alpha: {sorted(options)}")
+        return bootstrap_alpha(data, level, n_boot=n_boot, confidence=confidence, seed=seed,
+                               categories=categories)  # fmt: skip
+    rd = coerce(data, categories)
+    first = statistic(rd, **options)
+    rated = np.flatnonzero(rd.ratings_per_unit() >= 1)
+    rng = np.random.default_rng(seed)
+    samples: list[float] = []
+    if rated.size:
+        for _ in range(n_boot):
+            value = float(statistic(rd.take(rated[rng.integers(0, rated.size, rated.size)]),
+                                    **options))  # fmt: skip
+            if not math.isnan(value):
+                samples.append(value)
+    return _summarise(first.coefficient, float(first), samples, n_boot, confidence, seed,
+                      UNIT_BOOTSTRAP)  # fmt: skip

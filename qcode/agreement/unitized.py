@@ -1,0 +1,320 @@
+"""Krippendorff's alpha family for unitized continua: coders who cut a text into coded spans.
+
+Each coder partitions the continuum [begin, end) (a transcript's code points) into coded
+segments (their spans) and gaps (everything they left uncoded). With m coders, L = end - begin
+and |g ∩ h| the length of the intersection of segment g of coder i with segment h of coder j,
+Krippendorff, Mathet, Bouvry & Widlöcher (2016) define, for the values c, k of the segments
+(the code, or the gap value "∅"):
+
+observed coincidences (their eq. 1), in units of length::
+
+    l_ck = sum_i sum_{j != i} sum_{g of i valued c} sum_{h of j valued k} |g ∩ h| / (m - 1)
+
+    l_c. = sum_k l_ck,     l.. = m L
+
+expected coincidences (eq. 4), excluding the pairing of a segment with itself::
+
+    e_ck = l.. (l_c. l_.k - [c == k] S_c) / (l..^2 - sum_c S_c)
+
+where S_c is the sum of the squared lengths of the segments valued c; gaps have no internal
+structure, so a gap of length l counts as l atoms of length 1 and adds l, not l^2. With every
+segment of length 1 these are exactly the coincidences of ordinary alpha, so the family
+reduces to Krippendorff's (2011) alpha on the character-by-character data.
+
+The variants (section numbers of Krippendorff et al. 2016):
+
+* ``"u"`` — _u alpha (§5.1): reliability of the whole unitization, all codes and gaps, with
+  the nominal difference function: ``1 - (l.. - sum_c l_cc) / (l.. - sum_c e_cc)``.
+* ``"|u"`` — |_u alpha (§5.2): reliability of distinguishing coded matter from gaps, all
+  codes lumped: ``1 - l_∅v / e_∅v``, with l_∅v = l_∅. - l_∅∅ (and e likewise). With
+  ``code=c`` the spans of code c are the coded matter and everything else is the gap: the
+  per-code binary figure ATLAS.ti reports as alpha-binary. Overlapping spans of that code by
+  one coder are merged.
+* ``"cu"`` — _cu alpha (§5.3): reliability of the *coding* where two coders' units
+  intersect, ignoring unitizing disagreements: the sub-matrix of l over coded values only,
+  with margins l'_c, total l', and expected coincidences (eq. 10)::
+
+      e'_ck = (l'_c l'_k - [c == k] S'_c) / (l' - S' / l')
+      S'_c  = sum_i sum_{j != i} sum_{g of i valued c} |g ∩ (coded matter of j)|^2 / (m - 1)
+
+  ``1 - (l' - sum_c l'_cc) / (l' - sum_c e'_cc)``.
+
+For ``"u"``, ``"|u"`` (without ``code``) and ``"cu"`` each coder's spans must not overlap,
+because a point of the continuum cannot have two values in one partition; code overlapping
+semantic domains separately, or use ``"|u"`` per code.
+
+References:
+    Krippendorff, K., Mathet, Y., Bouvry, S., & Widlöcher, A. (2016). On the reliability of
+        unitizing textual continua: Further developments. Quality & Quantity, 50(6),
+        2347-2364.
+    Krippendorff, K. (2019). Content Analysis: An Introduction to Its Methodology (4th ed.),
+        §12.6. Sage.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass
+from numbers import Integral
+
+import numpy as np
+
+from qcode.agreement.data import FloatArray, _natural_order
+from qcode.agreement.results import UnitizedAlphaResult
+from qcode.errors import UsageError
+
+VARIANTS = ("u", "|u", "cu")
+Span = tuple[int, int, Hashable]
+
+
+@dataclass(frozen=True, eq=False)
+class _Partition:
+    """One coder's partition of the continuum: segment starts, ends and values (0 = gap)."""
+
+    starts: np.ndarray
+    ends: np.ndarray
+    values: np.ndarray
+
+
+def _check_position(x: object, what: str) -> int:
+    if not isinstance(x, Integral) or isinstance(x, bool):
+        raise UsageError(f"{what} must be an integer offset, got {x!r}")
+    return int(x)
+
+
+def _check_continuum(continuum: tuple[int, int]) -> tuple[int, int]:
+    try:
+        begin, end = continuum
+    except (TypeError, ValueError):
+        raise UsageError(f"continuum must be a (begin, end) pair, got {continuum!r}") from None
+    begin = _check_position(begin, "continuum begin")
+    end = _check_position(end, "continuum end")
+    if end <= begin:
+        raise UsageError(f"continuum ({begin}, {end}) is empty: end must be greater than begin")
+    return begin, end
+
+
+def _clean_spans(
+    coder: Hashable, spans: Sequence[Span], begin: int, end: int
+) -> list[tuple[int, int, Hashable]]:
+    out = []
+    for span in spans:
+        try:
+            start, stop, code = span
+        except (TypeError, ValueError):
+            raise UsageError(
+                f"coder {coder!r}: spans must be (start, end, code) triples, got {span!r}"
+            ) from None
+        start = _check_position(start, f"coder {coder!r}: span start")
+        stop = _check_position(stop, f"coder {coder!r}: span end")
+        if not begin <= start < stop <= end:
+            raise UsageError(
+                f"coder {coder!r}: span ({start}, {stop}) must be non-empty and lie within the "
+                f"continuum ({begin}, {end})"
+            )
+        if code is None:
+            raise UsageError(f"coder {coder!r}: span ({start}, {stop}) has no code")
+        out.append((start, stop, code))
+    out.sort(key=lambda s: (s[0], s[1]))
+    return out
+
+
+def _merge_overlaps(spans: list[tuple[int, int, Hashable]]) -> list[tuple[int, int, Hashable]]:
+    merged: list[tuple[int, int, Hashable]] = []
+    for start, stop, code in spans:
+        if merged and start < merged[-1][1]:
+            last = merged[-1]
+            merged[-1] = (last[0], max(last[1], stop), last[2])
+        else:
+            merged.append((start, stop, code))
+    return merged
+
+
+def _partition(
+    coder: Hashable,
+    spans: list[tuple[int, int, Hashable]],
+    value_of: Mapping[Hashable, int],
+    begin: int,
+    end: int,
+) -> _Partition:
+    pieces: list[tuple[int, int, int]] = []
+    cursor = begin
+    for start, stop, code in spans:
+        if start < cursor:
+            raise UsageError(
+                f"coder {coder!r}: spans overlap at offset {start}; unitized alpha needs each "
+                "coder's spans to be disjoint",
+                hint="compute variant='|u' per code, or split overlapping codes into separate "
+                "semantic domains",
+            )
+        if start > cursor:
+            pieces.append((cursor, start, 0))
+        pieces.append((start, stop, value_of[code]))
+        cursor = stop
+    if cursor < end:
+        pieces.append((cursor, end, 0))
+    arr = np.asarray(pieces, dtype=np.int64).reshape(-1, 3)
+    return _Partition(arr[:, 0], arr[:, 1], arr[:, 2])
+
+
+def _coincidences(
+    parts: list[_Partition], n_values: int
+) -> tuple[FloatArray, FloatArray, list[np.ndarray], list[np.ndarray]]:
+    """Observed coincidences l_ck, elementary lengths, and per coder segment/value indices."""
+    bounds = np.unique(np.concatenate([np.concatenate([p.starts, p.ends]) for p in parts]))
+    lengths = np.diff(bounds).astype(np.float64)
+    seg_of = [np.searchsorted(p.starts, bounds[:-1], side="right") - 1 for p in parts]
+    val_of = [p.values[s] for p, s in zip(parts, seg_of, strict=True)]
+    m = len(parts)
+    o = np.zeros(n_values * n_values)
+    for i in range(m):
+        for j in range(m):
+            if i != j:
+                o += np.bincount(val_of[i] * n_values + val_of[j], weights=lengths,
+                                 minlength=n_values * n_values)  # fmt: skip
+    return o.reshape(n_values, n_values) / (m - 1), lengths, seg_of, val_of
+
+
+def _self_pairs(parts: list[_Partition], n_values: int) -> FloatArray:
+    """S_c: squared lengths of coded segments; gaps count their length (atoms of length 1)."""
+    s = np.zeros(n_values)
+    for p in parts:
+        lengths = (p.ends - p.starts).astype(np.float64)
+        contribution = np.where(p.values == 0, lengths, lengths**2)
+        s += np.bincount(p.values, weights=contribution, minlength=n_values)
+    return s
+
+
+def _expected(margins: FloatArray, total: float, self_pairs: FloatArray, norm: float) -> FloatArray:
+    return np.asarray(
+        (np.outer(margins, margins) - np.diag(self_pairs)) / norm * total, dtype=np.float64
+    )
+
+
+def _result(
+    variant: str, code: Hashable | None, observed: float, expected: float, total: float,
+    m: int, length: int, n_segments: int, reason: str,
+) -> UnitizedAlphaResult:  # fmt: skip
+    if total <= 0:
+        return UnitizedAlphaResult(variant, code, math.nan, math.nan, math.nan, m, length,
+                                   0.0, n_segments, reason)  # fmt: skip
+    d_o, d_e = observed / total, expected / total
+    if expected <= 1e-12 * total:
+        return UnitizedAlphaResult(variant, code, math.nan, d_o, d_e, m, length, total,
+                                   n_segments, reason)  # fmt: skip
+    return UnitizedAlphaResult(variant, code, 1.0 - observed / expected, d_o, d_e, m, length,
+                               total, n_segments)  # fmt: skip
+
+
+def unitized_alpha(
+    segments: Mapping[Hashable, Sequence[Span]],
+    continuum: tuple[int, int],
+    variant: str = "u",
+    *,
+    code: Hashable | None = None,
+) -> UnitizedAlphaResult:
+    """Krippendorff's _u alpha, |_u alpha or _cu alpha for coders' spans on one continuum.
+
+    Args:
+        segments: for each coder, a list of half-open ``(start, end, code)`` spans. A coder
+            with an empty list coded nothing (the whole continuum is a gap for them).
+        continuum: ``(begin, end)`` of the text, e.g. ``(0, len(document_text))``.
+        variant: ``"u"`` (all codes and gaps), ``"|u"`` (coded matter versus gaps, or one
+            ``code`` versus everything else), ``"cu"`` (coding where units intersect).
+        code: with ``variant="|u"``, the code to distinguish from everything else.
+
+    See the module docstring for the formulas (Krippendorff, Mathet, Bouvry & Widlöcher 2016,
+    "On the reliability of unitizing textual continua: further developments", Quality &
+    Quantity 50, 2347-2364; Krippendorff 2019, Content Analysis, 4th ed., §12.6).
+
+    Raises:
+        UsageError: fewer than two coders, an empty continuum, a span outside it, overlapping
+            spans within one coder where the variant forbids them, or ``code`` with a variant
+            other than ``"|u"``.
+    """
+    if variant not in VARIANTS:
+        raise UsageError(f"variant must be one of {', '.join(VARIANTS)}; got {variant!r}")
+    if code is not None and variant != "|u":
+        raise UsageError("code= applies to variant='|u' only (one code against everything else)")
+    begin, end = _check_continuum(continuum)
+    if len(segments) < 2:
+        raise UsageError(f"unitized alpha needs at least two coders; got {len(segments)}")
+    cleaned = {c: _clean_spans(c, spans, begin, end) for c, spans in segments.items()}
+    if code is not None:
+        cleaned = {c: _merge_overlaps([s for s in spans if s[2] == code])
+                   for c, spans in cleaned.items()}  # fmt: skip
+    seen = dict.fromkeys(s[2] for spans in cleaned.values() for s in spans)
+    codes = [list(seen)[k] for k in _natural_order(list(seen))]
+    value_of = {c: k + 1 for k, c in enumerate(codes)}
+    parts = [_partition(c, spans, value_of, begin, end) for c, spans in cleaned.items()]
+    n_segments = sum(int((p.values > 0).sum()) for p in parts)
+    args = (parts, len(codes) + 1, end - begin, n_segments)
+    if variant == "cu":
+        return _cu_alpha(*args)
+    return _u_alpha(variant, code, *args)
+
+
+def _u_alpha(
+    variant: str, code: Hashable | None, parts: list[_Partition], n_values: int, length: int,
+    n_segments: int,
+) -> UnitizedAlphaResult:  # fmt: skip
+    m = len(parts)
+    o, _, _, _ = _coincidences(parts, n_values)
+    total = float(m * length)
+    s = _self_pairs(parts, n_values)
+    e = _expected(o.sum(axis=1), total, s, total * total - float(s.sum()))
+    if variant == "u":
+        observed, expected = total - float(np.trace(o)), total - float(np.trace(e))
+        reason = "only one value (a single code, or gaps only) occurs on the continuum"
+    else:
+        observed = 2.0 * (float(o[0].sum()) - float(o[0, 0]))
+        expected = 2.0 * (float(e[0].sum()) - float(e[0, 0]))
+        what = "that code" if code is not None else "any code"
+        reason = (f"no coder applied {what}, or coders applied it to the whole continuum, so "
+                  "coded and uncoded matter cannot be told apart")  # fmt: skip
+    return _result(variant, code, observed, expected, total, m, length, n_segments, reason)
+
+
+def _cu_alpha(
+    parts: list[_Partition], n_values: int, length: int, n_segments: int
+) -> UnitizedAlphaResult:
+    m = len(parts)
+    o, lengths, seg_of, val_of = _coincidences(parts, n_values)
+    sub = o[1:, 1:]
+    total = float(sub.sum())
+    s = np.zeros(n_values)
+    for i in range(m):
+        for j in range(m):
+            if i == j:
+                continue
+            both = (val_of[i] > 0) & (val_of[j] > 0)
+            overlap = np.bincount(seg_of[i][both], weights=lengths[both],
+                                  minlength=parts[i].values.size)  # fmt: skip
+            s += np.bincount(parts[i].values, weights=overlap**2, minlength=n_values)
+    s = s[1:] / (m - 1)
+    reason = "no two coders' coded units intersect, or all intersections carry the same code"
+    if total <= 0:
+        return _result("cu", None, 0.0, 0.0, 0.0, m, length, n_segments, reason)
+    e = _expected(sub.sum(axis=1), 1.0, s, total - float(s.sum()) / total)
+    observed, expected = total - float(np.trace(sub)), total - float(np.trace(e))
+    return _result("cu", None, observed, expected, total, m, length, n_segments, reason)
+
+
+def unitized_alpha_by_code(
+    segments: Mapping[Hashable, Sequence[Span]], continuum: tuple[int, int]
+) -> dict[Hashable, UnitizedAlphaResult]:
+    """|_u alpha for every code used by any coder: that code's spans against everything else.
+
+    The per-code reliability of unitizing (ATLAS.ti's alpha-binary per code); codes may
+    overlap one another freely. Codes are returned in natural order (numeric, alphabetical,
+    else first seen).
+    """
+    begin, end = _check_continuum(continuum)
+    seen: dict[Hashable, None] = {}
+    for coder, spans in segments.items():
+        for span in _clean_spans(coder, spans, begin, end):
+            seen.setdefault(span[2], None)
+    codes = list(seen)
+    ordered = [codes[k] for k in _natural_order(codes)]
+    return {c: unitized_alpha(segments, continuum, "|u", code=c) for c in ordered}
