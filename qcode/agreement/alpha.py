@@ -155,15 +155,12 @@ def disagreements(
         d = _within_unit_spread(stats.unit, stats.cat, stats.count, stats.m, x)
     else:
         assert stats.d is not None
-        d = stats.d
+        x, d = stats.x if stats.x is not None else n_c, stats.d
     observed = float(d.sum() if weights is None else weights @ d)
     if stats.level == "nominal":
         return n, observed, n * n - float(n_c @ n_c), in_use
     if stats.level == "ratio":
-        assert stats.x is not None
-        return n, observed, _ratio_expected(n_c, stats.x), in_use
-    x = stats.x if stats.level == "interval" else x
-    assert x is not None
+        return n, observed, _ratio_expected(n_c, x), in_use
     return n, observed, _spread(n_c, x, n) if n else 0.0, in_use
 
 

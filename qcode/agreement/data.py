@@ -247,8 +247,12 @@ def _unique_inverse(values: npt.NDArray[Any]) -> tuple[npt.NDArray[Any], IntArra
     """
     if values.size == 0:
         return values[:0], np.zeros(0, dtype=np.int64)
-    if values.dtype.kind in "biu" or bool(np.all(np.mod(values, 1) == 0)):
+    if values.dtype.kind == "u" and int(values.max()) >= 2**62:
+        uniques = np.unique(values)
+        return uniques, np.searchsorted(uniques, values).astype(np.int64)
+    with np.errstate(invalid="ignore"):
         as_int = values.astype(np.int64)
+    if values.dtype.kind in "biu" or bool(np.array_equal(as_int, values)):
         low, high = int(as_int.min()), int(as_int.max())
         if high - low < max(4 * values.size, 1 << 16) and (
             values.dtype.kind != "f" or max(abs(low), abs(high)) < 2**52

@@ -56,7 +56,8 @@ def per_category(
         data: coders × units; ``None``/NaN for missing.
         coefficient: ``"krippendorff_alpha"`` (binary alpha), ``"fleiss_kappa"`` (Fleiss 1971
             category-specific kappa), ``"cohen_kappa"`` or ``"scott_pi"`` (two coders only).
-        categories: the categories to report, in order (default: all categories in the data).
+        categories: optional full, ordered category set; every category in it gets a result,
+            including unused ones (reported as undefined).
 
     Returns:
         ``{category: result}`` in category order.

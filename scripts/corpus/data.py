@@ -6,6 +6,8 @@ is about a real company; fairs and platforms are real (they are the world the fi
 
 from __future__ import annotations
 
+from typing import Any
+
 MALE_FIRST = (
     "Dragan Milan Nenad Zoran Goran Dejan Saša Vladimir Miloš Nikola Marko Stefan Aleksandar "
     "Dušan Đorđe Živko Branislav Slobodan Predrag Miroslav Bojan Vuk Lazar Ivan Jovan Radoslav "
@@ -221,19 +223,19 @@ PLATFORMS_GOODS = ("Alibaba", "Europages", "Etsy", "Amazon", "a B2B portal")
 
 
 class Sector:
-    def __init__(self, name: str, slug: str, **kw: object) -> None:
+    def __init__(self, name: str, slug: str, **kw: Any) -> None:
         self.name = name
         self.slug = slug
         self.kw = kw
 
-    def __getitem__(self, key: str) -> object:
+    def __getitem__(self, key: str) -> Any:
         return self.kw[key]
 
 
 SECTORS: dict[str, Sector] = {}
 
 
-def _sector(name: str, slug: str, **kw: object) -> None:
+def _sector(name: str, slug: str, **kw: Any) -> None:
     SECTORS[slug] = Sector(name, slug, **kw)
 
 

@@ -32,8 +32,8 @@ from agreement_datasets import (
 
 from qcode.agreement import (
     brennan_prediger,
-    coincidence_matrix,
     cohen_kappa,
+    coincidence_matrix,
     fleiss_kappa,
     gwet_ac1,
     krippendorff_alpha,

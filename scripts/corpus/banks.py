@@ -1,0 +1,57 @@
+"""Load the phrase banks (``banks/*.txt``) into ``{key: [Entry, ...]}`` per language."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent / "banks"
+FILES = {"en": ("en.txt", "en_codes.txt"), "sr": ("sr.txt",)}
+
+
+@dataclass(frozen=True)
+class Entry:
+    key: str
+    index: int
+    text: str
+    sectors: frozenset[str] | None = None
+    also: tuple[str, ...] = ()
+
+    def fits(self, sector: str) -> bool:
+        return self.sectors is None or sector in self.sectors
+
+
+def _parse_line(key: str, index: int, line: str) -> Entry:
+    sectors: frozenset[str] | None = None
+    also: tuple[str, ...] = ()
+    if line.startswith("~"):
+        opts, _, line = line.partition(" | ")
+        for opt in opts.split():
+            name, _, value = opt.lstrip("~").partition("=")
+            if name == "s":
+                sectors = frozenset(value.split(","))
+            elif name == "a":
+                also = tuple(value.split(","))
+            else:
+                raise ValueError(f"{key}: unknown option {opt!r}")
+    return Entry(key, index, line.strip(), sectors, also)
+
+
+@cache
+def load(lang: str) -> dict[str, tuple[Entry, ...]]:
+    out: dict[str, list[Entry]] = {}
+    for name in FILES[lang]:
+        key = ""
+        for raw in (HERE / name).read_text(encoding="utf-8").splitlines():
+            line = raw.strip()
+            if not line or line.startswith("#"):
+                continue
+            if line.startswith("@ "):
+                key = line[2:].strip()
+                out.setdefault(key, [])
+                continue
+            if not key:
+                raise ValueError(f"{name}: entry before the first section: {line[:40]!r}")
+            out[key].append(_parse_line(key, len(out[key]), line))
+    return {k: tuple(v) for k, v in out.items() if v}
