@@ -4,15 +4,13 @@ Each coder partitions the continuum [begin, end) (a transcript's code points) in
 segments (their spans) and gaps (everything they left uncoded). With m coders, L = end - begin
 and |g ∩ h| the length of the intersection of segment g of coder i with segment h of coder j,
 Krippendorff, Mathet, Bouvry & Widlöcher (2016) define, for the values c, k of the segments
-(the code, or the gap value "∅"):
-
-observed coincidences (their eq. 1), in units of length::
+(the code, or the gap value "∅"), observed coincidences in units of length::
 
     l_ck = sum_i sum_{j != i} sum_{g of i valued c} sum_{h of j valued k} |g ∩ h| / (m - 1)
 
     l_c. = sum_k l_ck,     l.. = m L
 
-expected coincidences (eq. 4), excluding the pairing of a segment with itself::
+and expected coincidences that exclude the pairing of a segment with itself::
 
     e_ck = l.. (l_c. l_.k - [c == k] S_c) / (l..^2 - sum_c S_c)
 
@@ -21,23 +19,37 @@ structure, so a gap of length l counts as l atoms of length 1 and adds l, not l^
 segment of length 1 these are exactly the coincidences of ordinary alpha, so the family
 reduces to Krippendorff's (2011) alpha on the character-by-character data.
 
-The variants (section numbers of Krippendorff et al. 2016):
+The variants:
 
-* ``"u"`` — _u alpha (§5.1): reliability of the whole unitization, all codes and gaps, with
-  the nominal difference function: ``1 - (l.. - sum_c l_cc) / (l.. - sum_c e_cc)``.
-* ``"|u"`` — |_u alpha (§5.2): reliability of distinguishing coded matter from gaps, all
-  codes lumped: ``1 - l_∅v / e_∅v``, with l_∅v = l_∅. - l_∅∅ (and e likewise). With
-  ``code=c`` the spans of code c are the coded matter and everything else is the gap: the
-  per-code binary figure ATLAS.ti reports as alpha-binary. Overlapping spans of that code by
-  one coder are merged.
-* ``"cu"`` — _cu alpha (§5.3): reliability of the *coding* where two coders' units
-  intersect, ignoring unitizing disagreements: the sub-matrix of l over coded values only,
-  with margins l'_c, total l', and expected coincidences (eq. 10)::
+* ``"u"`` — _u alpha: reliability of the whole unitization, all codes and gaps, with the
+  nominal difference function: ``1 - (l.. - sum_c l_cc) / (l.. - sum_c e_cc)``.
+* ``"|u"`` — |_u alpha: reliability of distinguishing coded matter from gaps, all codes
+  lumped: ``1 - l_∅v / e_∅v``, with l_∅v = l_∅. - l_∅∅ (and e likewise, from the matrix
+  above). With ``code=c`` the spans of code c are the coded matter and everything else,
+  other codes included, is the gap: a per-code binary figure in the manner of ATLAS.ti's
+  per-code alpha-binary (not checked against ATLAS.ti's output). Overlapping spans of that
+  code by one coder are merged; spans that merely touch stay separate units.
+* ``"cu"`` — _cu alpha: reliability of the *coding* where two coders' units intersect,
+  ignoring unitizing disagreements: the sub-matrix of l over coded values only, with margins
+  l'_c, total l', and expected coincidences::
 
       e'_ck = (l'_c l'_k - [c == k] S'_c) / (l' - S' / l')
-      S'_c  = sum_i sum_{j != i} sum_{g of i valued c} |g ∩ (coded matter of j)|^2 / (m - 1)
+      S'_c  = sum_i sum_{g of i valued c} l'_g^2,
+      l'_g  = sum_{j != i} |g ∩ (coded matter of j)| / (m - 1)
 
-  ``1 - (l' - sum_c l'_cc) / (l' - sum_c e'_cc)``.
+  ``1 - (l' - sum_c l'_cc) / (l' - sum_c e'_cc)``. l'_g is segment g's share of l' (its row
+  sum in the coincidence matrix), so S'_c excludes the pairs within one segment exactly as
+  S_c does for _u alpha, where a segment's share is its length.
+
+The paper itself was not available to check these formulas against. _u and |_u alpha agree
+with every public implementation we could read; the gap self-pairs (l, not l^2) rest on those
+implementations. For _cu alpha with two coders every reading coincides. With more than two
+coders the public implementations differ in S'_c: two square each coder pair's overlap,
+sum_{j != i} |g ∩ coded_j|^2 / (m - 1), which can make expected coincidences negative, gives
+_cu alpha = 1 when the only two intersecting units carry different codes (third coder
+silent), and changes _cu alpha when a coder who coded nothing is added. The form used here
+has none of these faults: e'_cc >= 0, and adding a silent coder scales every term alike.
+The fourth member of the family, the per-value (k)_u alpha, is not implemented.
 
 For ``"u"``, ``"|u"`` (without ``code``) and ``"cu"`` each coder's spans must not overlap,
 because a point of the continuum cannot have two values in one partition; code overlapping
@@ -46,9 +58,9 @@ semantic domains separately, or use ``"|u"`` per code.
 References:
     Krippendorff, K., Mathet, Y., Bouvry, S., & Widlöcher, A. (2016). On the reliability of
         unitizing textual continua: Further developments. Quality & Quantity, 50(6),
-        2347-2364.
-    Krippendorff, K. (2019). Content Analysis: An Introduction to Its Methodology (4th ed.),
-        §12.6. Sage.
+        2347-2364. https://doi.org/10.1007/s11135-015-0266-1
+    Krippendorff, K. (2019). Content Analysis: An Introduction to Its Methodology (4th ed.).
+        Sage.
 """
 
 from __future__ import annotations
@@ -226,7 +238,7 @@ def unitized_alpha(
 
     See the module docstring for the formulas (Krippendorff, Mathet, Bouvry & Widlöcher 2016,
     "On the reliability of unitizing textual continua: further developments", Quality &
-    Quantity 50, 2347-2364; Krippendorff 2019, Content Analysis, 4th ed., §12.6).
+    Quantity 50(6), 2347-2364; Krippendorff 2019, Content Analysis, 4th ed.).
 
     Raises:
         UsageError: fewer than two coders, an empty continuum, a span outside it, overlapping
@@ -283,16 +295,19 @@ def _cu_alpha(
     o, lengths, seg_of, val_of = _coincidences(parts, n_values)
     sub = o[1:, 1:]
     total = float(sub.sum())
+    # Each coded segment's pairable length: its row sum in the coincidence matrix, i.e. its
+    # overlap with every other coder's coded matter, divided by m - 1. Pairs within one segment
+    # are excluded from chance pairing, as the squared segment lengths are for _u alpha.
     s = np.zeros(n_values)
     for i in range(m):
+        mass = np.zeros(parts[i].values.size)
         for j in range(m):
-            if i == j:
-                continue
-            both = (val_of[i] > 0) & (val_of[j] > 0)
-            overlap = np.bincount(seg_of[i][both], weights=lengths[both],
-                                  minlength=parts[i].values.size)  # fmt: skip
-            s += np.bincount(parts[i].values, weights=overlap**2, minlength=n_values)
-    s = s[1:] / (m - 1)
+            if i != j:
+                both = (val_of[i] > 0) & (val_of[j] > 0)
+                mass += np.bincount(seg_of[i][both], weights=lengths[both],
+                                    minlength=parts[i].values.size)  # fmt: skip
+        s += np.bincount(parts[i].values, weights=(mass / (m - 1)) ** 2, minlength=n_values)
+    s = s[1:]
     reason = "no two coders' coded units intersect, or all intersections carry the same code"
     if total <= 0:
         return _result("cu", None, 0.0, 0.0, 0.0, m, length, n_segments, reason)
@@ -306,9 +321,9 @@ def unitized_alpha_by_code(
 ) -> dict[Hashable, UnitizedAlphaResult]:
     """|_u alpha for every code used by any coder: that code's spans against everything else.
 
-    The per-code reliability of unitizing (ATLAS.ti's alpha-binary per code); codes may
-    overlap one another freely. Codes are returned in natural order (numeric, alphabetical,
-    else first seen).
+    The per-code reliability of unitizing (in the manner of ATLAS.ti's per-code
+    alpha-binary); codes may overlap one another freely. Codes are returned in natural order
+    (numeric, alphabetical, else first seen).
     """
     begin, end = _check_continuum(continuum)
     seen: dict[Hashable, None] = {}

@@ -15,8 +15,8 @@ from qcode.ingest.base import ParsedDocument
 from qcode.ingest.common import transcript_document
 
 _PAGE_MARK = re.compile(
-    r"^\s*(?:\d{1,4}\s*/\s*\d{1,4}|(?:page|strana|стр\.?|str\.?)\s*\d{1,4}(?:\s*(?:of|od|/)\s*\d{1,4})?"
-    r"|[-–]\s*\d{1,4}\s*[-–]|\d{1,4})\s*$",
+    r"^\s*(?:\d{1,4}\s*/\s*\d{1,4}|[-–]\s*\d{1,4}\s*[-–]|\d{1,4}"
+    r"|(?:page|strana|стр\.?|str\.?)\s*\d{1,4}(?:\s*(?:of|od|/)\s*\d{1,4})?)\s*$",
     re.I,
 )
 _MIN_CHARS = 20  # fewer visible characters than this on all pages means no text layer
@@ -55,9 +55,9 @@ def _clean_page(text: str) -> tuple[str, bool, bool]:
     lines = text.replace("\t", " ").split("\n")
     gap_before = gap_after = False
     while lines and (not lines[0].strip() or _PAGE_MARK.match(lines[0])):
-        gap_before = gap_before or not lines.pop(0).strip()
+        gap_before |= not lines.pop(0).strip()
     while lines and (not lines[-1].strip() or _PAGE_MARK.match(lines[-1])):
-        gap_after = gap_after or not lines.pop().strip()
+        gap_after |= not lines.pop().strip()
     return "\n".join(lines), gap_before, gap_after
 
 

@@ -7,7 +7,7 @@ from functools import cache
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent / "banks"
-FILES = {"en": ("en.txt", "en_codes.txt"), "sr": ("sr.txt",)}
+FILES = {"en": ("en.txt", "en_codes.txt", "en_more.txt", "en_more2.txt"), "sr": ("sr.txt", "sr_more.txt", "sr_more2.txt")}
 
 
 @dataclass(frozen=True)
@@ -17,14 +17,16 @@ class Entry:
     text: str
     sectors: frozenset[str] | None = None
     also: tuple[str, ...] = ()
+    max_founded: int = 9999
 
-    def fits(self, sector: str) -> bool:
-        return self.sectors is None or sector in self.sectors
+    def fits(self, sector: str, founded: int = 0) -> bool:
+        return (self.sectors is None or sector in self.sectors) and founded <= self.max_founded
 
 
 def _parse_line(key: str, index: int, line: str) -> Entry:
     sectors: frozenset[str] | None = None
     also: tuple[str, ...] = ()
+    max_founded = 9999
     if line.startswith("~"):
         opts, _, line = line.partition(" | ")
         for opt in opts.split():
@@ -33,9 +35,11 @@ def _parse_line(key: str, index: int, line: str) -> Entry:
                 sectors = frozenset(value.split(","))
             elif name == "a":
                 also = tuple(value.split(","))
+            elif name == "f":
+                max_founded = int(value)
             else:
                 raise ValueError(f"{key}: unknown option {opt!r}")
-    return Entry(key, index, line.strip(), sectors, also)
+    return Entry(key, index, line.strip(), sectors, also, max_founded)
 
 
 @cache

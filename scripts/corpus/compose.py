@@ -38,9 +38,12 @@ TOPIC_CODES = {
 ALWAYS = ("background", "history", "first_export")
 OPTIONAL_P = {"location": 0.3, "clients": 0.6, "learning": 0.8, "people": 0.5,
               "barriers": 0.6, "crisis": 0.5, "state": 0.5, "future": 0.5}
-PADS = ("day", "covid", "succession", "competition", "product", "town", "prices")
-NUM_WORDS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen "
-             "fourteen fifteen").split()
+PADS = ("day", "covid", "succession", "competition", "product", "town", "prices", "energy",
+        "family", "quality", "digital", "workers_day", "suppliers", "marketing", "hobby",
+        "management")
+NUM_WORDS = str.split(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen"
+)
 
 FAIR_CITY_SR = {
     "it": ("u Lisabonu", "u Hanoveru", "u Beču", "u Helsinkiju"),
@@ -139,6 +142,8 @@ def make_slots(doc: Doc) -> dict[str, object]:
         "country_sr": ctry[country][2], "country2_sr": ctry[country2][2],
         "country_gen": ctry[country][3], "country_loc": "u " + ctry[country][4],
         "country_acc": ctry[country][5], "country_dat": ctry[country][4],
+        "country2_acc": ctry[country2][5], "town2_gen": data.TOWNS[town2][3],
+        "city_sr_gen": data.CITY_SR[city][1] if city in data.CITY_SR else ctry[country][3],
         "city_sr_loc": ("u " + data.CITY_SR[city][2]) if city in data.CITY_SR
         else "u " + ctry[country][4],
         "dcity_loc": "u " + data.CITY_SR[dcity][2], "dcountry_loc": "u " + ctry[dcountry][4],
@@ -169,6 +174,9 @@ class Composer:
         self.banks = {"en": load("en"), "sr": load("sr")}
         self.dropped: list[str] = []
         self.serbian = doc.lang in ("sr-Latn", "sr-Cyrl")
+        self.story_p = 0.1
+        self.lead_neutral = 0.35
+        self.padded: set[int] = set()
 
     # ---- bank access ---------------------------------------------------------------
     def entries(self, key: str, lang: str) -> tuple[tuple[str, Entry], ...]:
@@ -179,12 +187,15 @@ class Composer:
             return tuple(("en", e) for e in self.banks["en"][key])
         return ()
 
+    def ok(self, e: Entry) -> bool:
+        return e.fits(self.doc.case.sector, self.doc.case.founded)
+
     def has(self, key: str, lang: str) -> bool:
         return bool(self.entries(key, lang))
 
     def pick(self, key: str, lang: str, who: str = "R", reuse: bool = False,
              slots: Slots | None = None) -> str | None:
-        cands = [(lg, e) for lg, e in self.entries(key, lang) if e.fits(self.doc.case.sector)]
+        cands = [(lg, e) for lg, e in self.entries(key, lang) if self.ok(e)]
         fresh = [(lg, e) for lg, e in cands if (lg, e.key, e.index) not in self.taken]
         pool = fresh or (cands if reuse else [])
         if not pool:
@@ -198,7 +209,7 @@ class Composer:
     # ---- passages ------------------------------------------------------------------
     def passage(self, code: str, pol: str, lang: str) -> list[Seg] | None:
         key = f"code.{code}.{pol}"
-        cands = [(lg, e) for lg, e in self.entries(key, lang) if e.fits(self.doc.case.sector)]
+        cands = [(lg, e) for lg, e in self.entries(key, lang) if self.ok(e)]
         cands = [(lg, e) for lg, e in cands if (lg, e.key, e.index) not in self.taken]
         if not cands:
             return None
@@ -209,9 +220,12 @@ class Composer:
             codes = ((code, pol), *((a, "present") for a in e.also))
             segs = [Seg(core, codes)]
             xkey = f"code.{code}.extra"
-            if pol == "present" and self.rng.random() < 0.4:
+            n_extra = 0
+            if pol == "present":
+                n_extra = self.rng.choices((0, 1, 2), (50, 38, 12))[0]
+            for _ in range(n_extra):
                 xs = [x for xl, x in self.entries(xkey, lg)
-                      if (xl, x.key, x.index) not in self.taken and x.fits(self.doc.case.sector)]
+                      if (xl, x.key, x.index) not in self.taken and self.ok(x)]
                 if xs:
                     x = self.rng.choice(xs)
                     self.taken.add((lg, x.key, x.index))
@@ -267,7 +281,7 @@ class Composer:
 
         if rng.random() < opener:
             add("opener")
-        if topic and codes and rng.random() < 0.35:
+        if topic and codes and rng.random() < self.lead_neutral:
             add(f"neutral.{topic}")
         for k, (code, pol) in enumerate(codes):
             segs = self.passage(code, pol, lang)
@@ -282,6 +296,8 @@ class Composer:
         for _ in range(neutral):
             if topic:
                 add(f"neutral.{topic}")
+        if topic and rng.random() < self.story_p:
+            add("story")
         if rng.random() < 0.2:
             add("aside")
         if not units:
@@ -332,11 +348,19 @@ def topic_block(c: Composer, topic: str, codes: list[tuple[str, str]], richness:
             a = c.pick("ack", lang, "I", reuse=True)
             probe = f"{a} {probe}" if a else probe
         turns.append(c.i_turn(probe, lang))
+        c.lead_neutral = 0.0
         turns.append(Turn("R", c.answer(lang, topic, [(code, pol)], rng.choice([0, 0, 1]),
                                          opener=0.4), lang))
-        if pol == "present" and rng.random() < 0.15 + 0.55 * richness:
+        c.lead_neutral = 0.35
+        n_follow = 0
+        if pol == "present":
+            n_follow = int(rng.random() < 0.15 + 0.6 * richness)
+            n_follow += int(n_follow > 0 and rng.random() < 0.6 * richness)
+            n_follow += int(n_follow > 1 and rng.random() < 0.4 * richness)
+        for _ in range(n_follow):
             fu = c.pick("followup", lang, "I", reuse=True)
-            ans = c.answer(lang, None, [(code, pol)], 0, opener=0.3)
+            ans = c.answer(lang, topic if rng.random() < 0.3 else None, [(code, pol)], 0,
+                           opener=0.3)
             if fu and any(s.codes for p in ans for s in p):
                 turns += [c.i_turn(fu, lang), Turn("R", ans, lang)]
     return split_long(c, turns, lang)
@@ -357,7 +381,7 @@ def pad_block(c: Composer, pad: str) -> list[Turn]:
         if o:
             units.append([Seg(o)])
     for i in chosen:
-        lg, e = entries[i]
+        _, e = entries[i]
         units.append([Seg(tidy(expand(e.text, c.slots_r.fresh(), c.rng)))])
     if c.rng.random() < 0.3:
         a = c.pick("aside", lang)
@@ -409,6 +433,9 @@ def compose(doc: Doc, used: set[str]) -> tuple[list[Turn], list[str]]:
     rng = c.rng
     lang0 = "sr" if c.serbian else "en"
     richness = min(1.0, max(0.0, (doc.target_words - 1800) / 3500))
+    if c.serbian:
+        richness = 0.7
+    c.story_p = 0.08 + 0.3 * richness
     head = [c.i_turn(c.pick("intro.i", lang0, "I", reuse=True) or "", lang0),
             Turn("R", [[Seg(c.pick("intro.r", lang0, reuse=True) or "")]], lang0)]
     if doc.lang == "mixed":
@@ -440,7 +467,7 @@ def compose(doc: Doc, used: set[str]) -> tuple[list[Turn], list[str]]:
         if b:
             blocks.insert(rng.randint(2, len(blocks)), (None, b))
     guard = 0
-    while total() < doc.target_words and guard < 60:
+    while total() < doc.target_words and guard < 150:
         guard += 1
         _extend(c, blocks)
     turns = head + [t for _, b in blocks for t in b] + tail
@@ -464,7 +491,11 @@ def _extend(c: Composer, blocks: list[tuple[str | None, list[Turn]]]) -> None:
     if not rs:
         return
     t = rng.choice(rs)
-    key = rng.choice((f"neutral.{topic}", "aside", f"neutral.{topic}")) if topic else "aside"
+    key = rng.choice((f"neutral.{topic}", "aside", f"neutral.{topic}", "story")) if topic \
+        else rng.choice(("aside", "story"))
+    if key in ("aside", "story") and id(t) in c.padded:
+        return
+    c.padded.add(id(t))
     text = c.pick(key, t.lang)
     if text:
         t.paras.append([Seg(text)]) if rng.random() < 0.3 else t.paras[-1].append(Seg(text))

@@ -8,25 +8,30 @@ from __future__ import annotations
 
 from typing import Any
 
-MALE_FIRST = (
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
+
+
+MALE_FIRST = _words(
     "Dragan Milan Nenad Zoran Goran Dejan Saša Vladimir Miloš Nikola Marko Stefan Aleksandar "
     "Dušan Đorđe Živko Branislav Slobodan Predrag Miroslav Bojan Vuk Lazar Ivan Jovan Radoslav "
     "Srđan Željko Dalibor Čedomir Ljubomir Nebojša Uroš Vojislav Žarko Mladen Momčilo Ranko "
     "Tihomir Veljko Petar Filip Luka Ognjen Siniša Dobrivoje Velimir Ratko Đuro Aleksa"
-).split()
-FEMALE_FIRST = (
+)
+FEMALE_FIRST = _words(
     "Milica Jelena Ana Marija Ivana Snežana Dragana Gordana Svetlana Tijana Jovana Katarina "
     "Ljiljana Biljana Vesna Nataša Maja Sanja Danijela Zorica Mirjana Teodora Đurđa Nevena "
     "Jasmina Slađana Bojana Olivera Radmila Kristina Dušica Ksenija Aleksandra Vera Nada Sonja"
-).split()
-SURNAMES = (
+)
+SURNAMES = _words(
     "Đorđević Živković Čolić Šćepanović Petrović Jovanović Nikolić Marković Stanković Ilić "
     "Pavlović Popović Stojanović Kovačević Todorović Lazić Mitrović Radović Savić Tomić Vasić "
     "Kostić Ristić Đukić Stevanović Janković Bošković Lukić Nedeljković Simić Jović Obradović "
     "Vuković Knežević Matić Milenković Cvetković Zdravković Ćirić Šarić Ćosić Tešić Žugić "
     "Radenković Gajić Aćimović Veljković Babić Đurić Kecman Nađ Kiš Sabo Milovanović Pešić "
     "Dimitrijević Ćurčić Mićić Živanović Đokić Šljivić Ljubičić Njegić Gavrilović Rakić"
-).split()
+)
 
 # (name in English, slug, Serbian name, locative, genitive)
 TOWNS: dict[str, tuple[str, str, str, str]] = {

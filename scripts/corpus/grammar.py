@@ -10,9 +10,8 @@ from __future__ import annotations
 import random
 import re
 from collections.abc import Callable
-from typing import Union
 
-SlotValue = Union[str, list[str], Callable[[random.Random], str]]
+SlotValue = str | list[str] | Callable[[random.Random], str]
 _IDENT = re.compile(r"^[a-z][a-z0-9_]*$")
 
 

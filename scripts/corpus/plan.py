@@ -190,10 +190,15 @@ def _prob(case: Case, code: str) -> tuple[float, float]:
     return min(p, 0.95), d
 
 
-def assign_codes(rng: random.Random, case: Case, lang: str) -> dict[str, str]:
+def assign_codes(rng: random.Random, case: Case, lang: str, target: int) -> dict[str, str]:
+    """Codes for one document; longer interviews touch on more of them."""
+    scale = 0.7 + 0.6 * min(1.0, max(0.0, (target - 1700) / 3000))
+    if lang in ("sr-Latn", "sr-Cyrl"):
+        scale = 1.25  # the Serbian bank is smaller: more topics rather than longer answers
     codes: dict[str, str] = {}
     for code in BASE:
         p, d = _prob(case, code)
+        p = min(0.97, p * scale)
         r = rng.random()
         if r < p:
             codes[code] = "present"
@@ -271,10 +276,8 @@ def _make_doc(rng: random.Random, num: int, case: Case, k: int, fmt: str, lang: 
     else:
         label_style = rng.choices(["role", "names", "initials", "mixed"], [40, 28, 14, 18])[0]
     timestamps = fmt in ("txt", "md", "docx", "odt") and rng.random() < 0.22
-    if serbian:
-        target = rng.randint(1700, 3100)
-    else:
-        target = int(min(5500, max(1700, rng.lognormvariate(7.9, 0.33))))
+    lognormal = int(min(5500, max(1700, rng.lognormvariate(7.9, 0.33))))
+    target = rng.randint(1700, 3100) if serbian else lognormal
     third = None
     if not serbian and fmt in ("txt", "md") and label_style == "names" and rng.random() < 0.3:
         third = _name(rng, rng.random() < 0.5)
@@ -286,5 +289,5 @@ def _make_doc(rng: random.Random, num: int, case: Case, k: int, fmt: str, lang: 
         vtt_style=rng.choice(["voice_each", "voice_start", "prefix"]),
         q_style=rng.choice(["formal", "formal", "brisk", "casual"]),
         heading=rng.random() < 0.5, third=third, target_words=target,
-        codes=assign_codes(rng, case, lang), seed=rng.getrandbits(32),
+        codes=assign_codes(rng, case, lang, target), seed=rng.getrandbits(32),
     )

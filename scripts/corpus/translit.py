@@ -10,12 +10,14 @@ import re
 
 _PAIRS = {"lj": "љ", "nj": "њ", "dž": "џ", "Lj": "Љ", "LJ": "Љ", "Nj": "Њ", "NJ": "Њ",
           "Dž": "Џ", "DŽ": "Џ"}
-_SINGLE = dict(zip("abcčćdđefghijklmnoprsštuvzž", "абцчћдђефгхијклмнопрсштувзж"))
+_SINGLE = dict(zip("abcčćdđefghijklmnoprsštuvzž", "абцчћдђефгхијклмнопрсштувзж", strict=True))
 _SINGLE.update({k.upper(): v.upper() for k, v in list(_SINGLE.items())})
 KEEP = frozenset(
-    "Upwork Fiverr Toptal Etsy Etsy-ja Amazon Alibaba Europages LinkedIn HACCP IFS React Java "
-    "SaaS Scrum Zoom WhatsApp Viber Excel Google WordPress B2B CE ISO EUR.1 RAS "
-    "Freelancer.com lean kaizen".split()
+    str.split(
+        "Upwork Fiverr Toptal Etsy Etsy-ja Amazon Alibaba Europages LinkedIn HACCP IFS React "
+        "Java SaaS Scrum Zoom WhatsApp Viber Excel Google WordPress B2B CE ISO EUR.1 RAS "
+        "Freelancer.com lean kaizen"
+    )
 )
 _WORD = re.compile(r"[\w.\-]+")
 _PROTECTED = re.compile("\ue000(.*?)\ue001")

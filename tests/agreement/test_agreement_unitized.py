@@ -1,19 +1,32 @@
 """Krippendorff's unitizing alphas (Krippendorff, Mathet, Bouvry & Widlöcher 2016).
 
-Validation:
-* a hand-computed two-coder example, worked through in the docstring below;
+No published worked example with printed values could be found to reproduce (the 2016 paper
+and Krippendorff 2019 were not available). Validation instead:
+* two examples computed by hand, worked through in their docstrings, one with three coders
+  and two codes so that the m > 2 forms of every variant are pinned;
+* a naive reference written straight from the formulas (loops over every pair of coders and
+  every pair of segments, and the expected coincidences of _u alpha counted by enumerating
+  every admissible pair of length-1 atoms), compared on random multi-character spans;
 * the defining reduction: when every segment has length 1, the coincidences are those of
   ordinary alpha on the character-by-character matrix, so _u alpha equals nominal alpha with
   "gap" as a category, |_u alpha equals binary alpha (coded vs gap), and, for two coders,
   _cu alpha equals alpha with gaps as missing values (cross-checked against the
   ``krippendorff`` package);
 * perfect unitizations give 1 and a shifted boundary gives less than 1.
+
+Outside the suite, _u alpha was also compared with the PyPI package
+``krippendorff-unitized-alpha`` 0.1.0 (Z. Bekcic) on 500 random continua with 2-5 coders and
+1-3 codes, and on both hand examples: equal to 1e-15 everywhere. It is not a test dependency:
+it pins numpy < 2 and pytest < 8, and computes _u alpha only.
 """
 
 from __future__ import annotations
 
 import math
 import re
+from collections import Counter
+from collections.abc import Hashable
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -49,6 +62,182 @@ def test_hand_computed_two_coders_one_code() -> None:
     # The only intersection carries one code: coding given unitizing has no variation.
     cu = unitized_alpha(seg, (0, 10), "cu")
     assert math.isnan(float(cu)) and "intersect" in cu.undefined_reason
+
+
+def test_hand_computed_three_coders_two_codes() -> None:
+    """Continuum [0, 10); A: [0,4) x, [6,9) y;  B: [1,4) x, [6,9) x;  C: [0,4) x, [7,10) y.
+
+    Elementary pieces (A, B, C): [0,1) x/∅/x, [1,4) x/x/x, [4,6) ∅/∅/∅, [6,7) y/x/∅,
+    [7,9) y/x/y, [9,10) ∅/∅/y. Ordered pairs of coders, divided by m - 1 = 2:
+        l_∅∅ = 6 + 1 = 7,  l_∅x = 1 + 0.5 = 1.5,  l_∅y = 0.5 + 1 = 1.5,
+        l_xx = 1 + 9 = 10,  l_xy = 0.5 + 2 = 2.5,  l_yy = 2;  margins 10, 14, 6;  l.. = 30.
+    Self-pairs: S_x = 4² + 3² + 3² + 4² = 50, S_y = 3² + 3² = 18, gaps S_∅ = 3 + 4 + 3 = 10;
+    l..² - S = 900 - 78 = 822.
+        e_∅∅ = 30·90/822, e_xx = 30·146/822, e_yy = 30·18/822  ->  sum 7620/822
+        _u alpha  = 1 - (30 - 19) / (30 - 7620/822) = 1 - 11·822/17040 = 1333/2840
+        e_∅v = 30·10·20/822;  |_u alpha = 1 - 3·822/6000 = 589/1000
+    _cu alpha: l'_xx = 10, l'_xy = 2.5, l'_yy = 2, margins 12.5, 4.5, l' = 17. Each coded
+    segment's share of l' (overlap with each other coder's coded matter, over m - 1 = 2):
+        x: A[0,4) (3+4)/2, B[1,4) (3+3)/2, B[6,9) (3+2)/2, C[0,4) (4+3)/2  (sum 12.5)
+           S'_x = 3.5² + 3² + 2.5² + 3.5² = 39.75
+        y: A[6,9) (3+2)/2, C[7,10) (2+2)/2  (sum 4.5);  S'_y = 2.5² + 2² = 10.25
+        l' - S'/l' = 17 - 50/17 = 239/17;  e'_xx = 116.5·17/239,  e'_yy = 10·17/239
+        _cu alpha = 1 - 5 / (17 - 2150.5/239) = 1 - 5·239/1912.5 = 287/765
+    |_u alpha for code x alone (y becomes gap): l_∅∅ = 12, l_∅x = 4, l_xx = 10, margins 16, 14;
+    S_x = 50, gaps S_∅ = 6 + 4 + 6 = 16;  = 1 - 4·834/(30·16·14) = 141/280.
+    For code y: l_∅y = 4, margins 24, 6, S_y = 18, S_∅ = 7 + 10 + 7;  = 1 - 4·858/4320 = 37/180.
+    """
+    seg = {"A": [(0, 4, "x"), (6, 9, "y")], "B": [(1, 4, "x"), (6, 9, "x")],
+           "C": [(0, 4, "x"), (7, 10, "y")]}  # fmt: skip
+    u = unitized_alpha(seg, (0, 10), "u")
+    assert float(u) == pytest.approx(1333 / 2840)
+    assert u.observed_disagreement == pytest.approx(11 / 30)
+    assert u.expected_disagreement == pytest.approx(17040 / 822 / 30)
+    assert float(unitized_alpha(seg, (0, 10), "|u")) == pytest.approx(589 / 1000)
+    cu = unitized_alpha(seg, (0, 10), "cu")
+    assert float(cu) == pytest.approx(287 / 765)
+    assert cu.pairable_length == pytest.approx(17) and cu.n_segments == 6
+    by_code = unitized_alpha_by_code(seg, (0, 10))
+    assert float(by_code["x"]) == pytest.approx(141 / 280)
+    assert float(by_code["y"]) == pytest.approx(37 / 180)
+
+
+Partition = list[tuple[int, int, Hashable | None]]
+
+
+def naive_alphas(
+    segments: dict[str, list[tuple[int, int, str]]], length: int
+) -> dict[str, float | None]:
+    """_u, |_u and _cu alpha straight from the formulas, in exact fractions (None: undefined)."""
+    parts: list[Partition] = []
+    for spans in segments.values():
+        part: Partition = []
+        pos = 0
+        for s, e, v in sorted(spans):
+            if s > pos:
+                part.append((pos, s, None))
+            part.append((s, e, v))
+            pos = e
+        if pos < length:
+            part.append((pos, length, None))
+        parts.append(part)
+    m = len(parts)
+
+    def overlap(g: tuple[int, int, object], h: tuple[int, int, object]) -> int:
+        return max(0, min(g[1], h[1]) - max(g[0], h[0]))
+
+    obs: Counter[tuple[Hashable | None, Hashable | None]] = Counter()
+    for i in range(m):
+        for j in range(m):
+            if i != j:
+                for g in parts[i]:
+                    for h in parts[j]:
+                        obs[g[2], h[2]] += Fraction(overlap(g, h), m - 1)
+    # Expected for _u alpha: every ordered pair of distinct atoms (coder, position), except two
+    # atoms of one coded segment; atoms of a gap pair with everything but themselves.
+    atoms = [(v, (i, n) if v is not None else (i, n, t))
+             for i, part in enumerate(parts) for n, (s, e, v) in enumerate(part)
+             for t in range(s, e)]  # fmt: skip
+    pairs: Counter[tuple[Hashable | None, Hashable | None]] = Counter(
+        (a[0], b[0]) for a in atoms for b in atoms if a[1] != b[1]
+    )
+    total, n_pairs = m * length, sum(pairs.values())
+    exp = {ck: Fraction(total * n, n_pairs) for ck, n in pairs.items()}
+    out: dict[str, float | None] = {}
+    d_e = total - sum(exp.get((c, c), 0) for c in {v for v, _ in atoms})
+    d_o = total - sum(n for (c, k), n in obs.items() if c == k)
+    out["u"] = float(1 - d_o / d_e) if d_e else None
+    gap_coded = sum(n for (c, k), n in obs.items() if c is None and k is not None)
+    e_gap_coded = sum(n for (c, k), n in exp.items() if c is None and k is not None)
+    out["|u"] = float(1 - gap_coded / e_gap_coded) if e_gap_coded else None
+    # _cu alpha: coded values only; S'_c sums the squared shares of l' of the coded segments.
+    sub = {(c, k): n for (c, k), n in obs.items() if c is not None and k is not None and n}
+    l_sub = sum(sub.values())
+    margin: Counter[Hashable] = Counter()
+    for (c, _), n in sub.items():
+        margin[c] += n
+    s_sub: Counter[Hashable] = Counter()
+    for i in range(m):
+        for g in parts[i]:
+            if g[2] is not None:
+                share = sum(Fraction(overlap(g, h), m - 1) for j in range(m) if j != i
+                            for h in parts[j] if h[2] is not None)  # fmt: skip
+                s_sub[g[2]] += share**2
+    if not l_sub:
+        out["cu"] = None
+        return out
+    norm = l_sub - sum(s_sub.values()) / l_sub
+    e_diag = sum((margin[c] ** 2 - s_sub[c]) / norm for c in margin)
+    d_e_cu = l_sub - e_diag
+    d_o_cu = l_sub - sum(n for (c, k), n in sub.items() if c == k)
+    out["cu"] = float(1 - d_o_cu / d_e_cu) if d_e_cu else None
+    return out
+
+
+@st.composite
+def span_codings(draw: st.DrawFn) -> tuple[dict[str, list[tuple[int, int, str]]], int]:
+    m = draw(st.integers(2, 4))
+    length = draw(st.integers(4, 30))
+    codes = ["a", "b", "c"][: draw(st.integers(1, 3))]
+    segments: dict[str, list[tuple[int, int, str]]] = {}
+    for i in range(m):
+        spans, pos = [], draw(st.integers(0, 4))
+        while pos < length and draw(st.booleans()):
+            end = min(length, pos + draw(st.integers(1, 10)))
+            spans.append((pos, end, draw(st.sampled_from(codes))))
+            pos = end + draw(st.integers(0, 4))
+        segments[f"coder{i}"] = spans
+    return segments, length
+
+
+@SETTINGS
+@given(span_codings())
+def test_matches_naive_reference_on_random_spans(
+    case: tuple[dict[str, list[tuple[int, int, str]]], int],
+) -> None:
+    segments, length = case
+    ref = naive_alphas(segments, length)
+    for variant in ("u", "|u", "cu"):
+        ours = float(unitized_alpha(segments, (0, length), variant))
+        expected = ref[variant]
+        # Undefined (no expected disagreement) in exact arithmetic is nan here, and only then.
+        assert ours == pytest.approx(math.nan if expected is None else expected, abs=1e-9,
+                                     nan_ok=True), variant  # fmt: skip
+    for code, result in unitized_alpha_by_code(segments, (0, length)).items():
+        alone = {c: [s for s in spans if s[2] == code] for c, spans in segments.items()}
+        expected = naive_alphas(alone, length)["|u"]
+        assert float(result) == pytest.approx(math.nan if expected is None else expected,
+                                              abs=1e-9, nan_ok=True)  # fmt: skip
+
+
+def test_cu_alpha_with_more_than_two_coders_is_well_behaved() -> None:
+    """A coder who coded nothing adds no coding to compare, so _cu alpha must not move.
+
+    The other reading of S'_c found in public implementations (each coder pair's squared
+    overlap over m - 1) fails both checks below: it gives 2/3 instead of 1/6 for the first
+    pair, and 1 for two units that intersect only each other with different codes.
+    """
+    two = {"A": [(0, 2, "a")], "B": [(0, 1, "a"), (1, 2, "b")]}
+    three = {**two, "C": []}
+    # Two coders, by hand: l'_aa = 2, l'_ab = l'_ba = 1, l' = 4; shares A[0,2) 2, B 1 and 1;
+    # S'_a = 4 + 1, S'_b = 1; l' - S'/l' = 2.5; e'_aa = (9 - 5)/2.5 = 1.6, e'_bb = 0;
+    # _cu alpha = 1 - 2/2.4 = 1/6.
+    assert float(unitized_alpha(two, (0, 4), "cu")) == pytest.approx(1 / 6)
+    assert float(unitized_alpha(three, (0, 4), "cu")) == pytest.approx(1 / 6)
+    # Two units, coded differently, that intersect only each other: no better than chance.
+    clash = unitized_alpha({"A": [(0, 1, "a")], "B": [], "C": [(0, 1, "b")]}, (0, 4), "cu")
+    assert float(clash) == pytest.approx(0.0)
+
+
+@SETTINGS
+@given(span_codings())
+def test_cu_alpha_ignores_a_coder_who_coded_nothing(
+    case: tuple[dict[str, list[tuple[int, int, str]]], int],
+) -> None:
+    segments, length = case
+    base = float(unitized_alpha(segments, (0, length), "cu"))
+    silent = float(unitized_alpha({**segments, "silent": []}, (0, length), "cu"))
+    assert silent == pytest.approx(base, abs=1e-9, nan_ok=True)
 
 
 def test_perfect_unitization_gives_one() -> None:
