@@ -185,7 +185,8 @@ def _insert_units(session: Session, document_id: int, parsed: ParsedDocument) ->
         for u in segment(parsed.text, parsed.turns)
     ]
     if rows:
-        session.execute(insert(Unit), rows)
+        # A Core executemany: one prepared statement for all units (the ORM path emits one each).
+        session.execute(insert(Unit.__table__), rows)  # type: ignore[arg-type]
 
 
 def _apply_case(

@@ -48,15 +48,16 @@ def init(
 
 
 def _init_location(path: Path | None) -> str:
+    """A URL as given, else a SQLite file: a folder (existing or without a suffix) gets qcode.db."""
     from qcode.store.engine import DEFAULT_FILENAME
 
-    if STATE.db and path is None:
-        return STATE.db
-    if path is None:
-        return str(Path.cwd() / DEFAULT_FILENAME)
-    if path.is_dir() or not path.suffix:
-        return str(path / DEFAULT_FILENAME)
-    return str(path)
+    given = str(path) if path is not None else STATE.db
+    if given and "://" in given:
+        return given
+    target = Path(given) if given else Path.cwd()
+    if target.is_dir() or not target.suffix:
+        target = target / DEFAULT_FILENAME
+    return str(target)
 
 
 def summary(fmt: Format = FORMAT_OPTION) -> None:

@@ -189,14 +189,21 @@ def _trusted(candidates: dict[int, Candidate]) -> dict[int, Candidate]:
     keys = {c.key for c in accepted.values()}
     labels = [c.label for c in accepted.values() if c.style != "bracket"]
     all_caps = bool(labels) and all(label.isupper() for label in labels)
-    if len(keys) >= 2:
+    # A one-off label joins when it has the document's label shape: same separator, and
+    # capitals if the others are capitals. With a single trusted speaker so far, only the
+    # capitals shape is distinctive enough ("ROMNEY:" next to "LEHRER:").
+    if len(keys) >= 2 or all_caps:
         for i, c in candidates.items():
             if i in accepted or c.style != dominant or c.style in ("bracket", "tab"):
                 continue
-            if is_pure_metadata(c.label) or (all_caps and not c.label.isupper()):
+            if is_pure_metadata(c.label) or (all_caps and not _caps_label(c.label)):
                 continue
             accepted[i] = c
     return dict(sorted(accepted.items()))
+
+
+def _caps_label(label: str) -> bool:
+    return label.isupper() and sum(ch.isalpha() for ch in label) >= 2
 
 
 # --- turns -------------------------------------------------------------------------------------

@@ -181,11 +181,7 @@ class Composer:
     # ---- bank access ---------------------------------------------------------------
     def entries(self, key: str, lang: str) -> tuple[tuple[str, Entry], ...]:
         bank = self.banks[lang]
-        if key in bank:
-            return tuple((lang, e) for e in bank[key])
-        if lang == "sr" and not self.serbian and key in self.banks["en"]:
-            return tuple(("en", e) for e in self.banks["en"][key])
-        return ()
+        return tuple((lang, e) for e in bank.get(key, ()))
 
     def ok(self, e: Entry) -> bool:
         return e.fits(self.doc.case.sector, self.doc.case.founded)
@@ -462,10 +458,15 @@ def compose(doc: Doc, used: set[str]) -> tuple[list[Turn], list[str]]:
 
     pads = list(PADS)
     rng.shuffle(pads)
+    start = next((i for i, (t, _) in enumerate(blocks) if t == "first_export"), 2) + 1
     while total() < doc.target_words and pads:
         b = pad_block(c, pads.pop())
-        if b:
-            blocks.insert(rng.randint(2, len(blocks)), (None, b))
+        if not b:
+            continue
+        # spread the small talk: never two padding exchanges in a row if it can be helped
+        gaps = [i for i in range(start, len(blocks) + 1)
+                if blocks[i - 1][0] is not None and (i == len(blocks) or blocks[i][0] is not None)]
+        blocks.insert(rng.choice(gaps) if gaps else rng.randint(start, len(blocks)), (None, b))
     guard = 0
     while total() < doc.target_words and guard < 150:
         guard += 1

@@ -123,6 +123,6 @@ def tidy(s: str) -> str:
             if ch.islower() and not s.startswith(("iPhone", "imm ")):
                 s = s[:k] + ch.upper() + s[k + 1 :]
             break
-        if ch not in "\"'*(“„‘«—-–":
+        if ch not in "\"'*“„‘«—-–":
             break
     return s

@@ -276,7 +276,7 @@ def _make_doc(rng: random.Random, num: int, case: Case, k: int, fmt: str, lang: 
     else:
         label_style = rng.choices(["role", "names", "initials", "mixed"], [40, 28, 14, 18])[0]
     timestamps = fmt in ("txt", "md", "docx", "odt") and rng.random() < 0.22
-    lognormal = int(min(5500, max(1700, rng.lognormvariate(7.9, 0.33))))
+    lognormal = int(min(5500, max(1700, rng.lognormvariate(7.82, 0.27))))
     target = rng.randint(1700, 3100) if serbian else lognormal
     third = None
     if not serbian and fmt in ("txt", "md") and label_style == "names" and rng.random() < 0.3:

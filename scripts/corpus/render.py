@@ -311,7 +311,8 @@ def _timed_cues(doc: Doc, turns: list[Turn]) -> list[tuple[float, float, str, bo
 def render_vtt(doc: Doc, turns: list[Turn]) -> bytes:
     c = doc.case
     lines = ["WEBVTT", "", "NOTE",
-             f"Synthetic interview generated for the qcode sample project ({NOTE}).",
+             "Synthetic interview generated for the qcode sample project. All names, firms and "
+             "events are fictional.",
              f"Case {c.id}, {data.SECTORS[c.sector].name}, {c.town}, interview date {doc.date}.",
              ""]
     for start, end, who, first, text in _timed_cues(doc, turns):
