@@ -26,6 +26,7 @@ def record(
     after: Any = None,
     summary: str = "",
     batch: str | None = None,
+    undoes: str | None = None,
 ) -> Event:
     event = Event(
         actor=actor,
@@ -36,6 +37,7 @@ def record(
         before_json=None if before is None else json.dumps(before, ensure_ascii=False, default=str),
         after_json=None if after is None else json.dumps(after, ensure_ascii=False, default=str),
         summary=summary,
+        undoes=undoes,
     )
     session.add(event)
     return event

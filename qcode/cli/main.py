@@ -85,12 +85,15 @@ def main(
 
 
 def _register() -> None:
-    from qcode.cli import browse, codebook, importing, project
+    from qcode.cli import browse, codebook, coding, history, importing, project, review
 
     project.register(app)
     importing.register(app)
     browse.register(app)
     app.add_typer(codebook.app, name="codebook")
+    coding.register(app)
+    review.register(app)
+    history.register(app)
 
 
 _register()

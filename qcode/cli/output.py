@@ -83,10 +83,15 @@ def write_table(
 
     table = Table(title=title, show_lines=False, header_style="bold")
     for column in columns:
-        table.add_column(column, justify="right" if column in numeric else "left")
+        table.add_column(
+            column, justify="right" if column in numeric else "left", no_wrap=True,
+            overflow="ellipsis", max_width=None if column in numeric else 60,
+        )
     for row in rows:
         table.add_row(*(_cell(row.get(c)) for c in columns))
-    Console(soft_wrap=False).print(table)
+    # Piped tables are for reading, not parsing (use csv/json): give them room instead of wrapping.
+    console = Console() if sys.stdout.isatty() else Console(width=200)
+    console.print(table)
 
 
 def emit(

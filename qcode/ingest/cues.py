@@ -49,8 +49,9 @@ def clean_cue_text(raw: str) -> tuple[str, str | None]:
 def label_prefixes(cues: list[Cue]) -> None:
     """Move `Name:` prefixes of cue texts into `speaker`, when the file backs the label up.
 
-    A prefix counts if the label recurs, looks like a role, or the file has two or more
-    distinct prefixes; a lone "Note:" in one cue stays text.
+    A prefix counts if the label recurs, looks like a role, the file has two or more
+    distinct prefixes, or the file names speakers with voice tags too; a lone "Note:" in
+    one cue of an unlabelled file stays text.
     """
     found = {}
     for n, cue in enumerate(cues):
@@ -58,9 +59,9 @@ def label_prefixes(cues: list[Cue]) -> None:
         if cand is not None and cand.style == "colon" and cand.speech > 0:
             found[n] = cand
     counts = Counter(c.key for c in found.values())
-    voices = {label_key(c.speaker) for c in cues if c.speaker}
+    voiced = any(c.speaker for c in cues)
     for n, cand in found.items():
-        if counts[cand.key] >= 2 or is_role(cand.label) or len(counts) >= 2 or cand.key in voices:
+        if counts[cand.key] >= 2 or is_role(cand.label) or len(counts) >= 2 or voiced:
             cues[n].text = cues[n].text[cand.speech :].strip()
             cues[n].speaker = cand.label
             cues[n].starts_turn = True

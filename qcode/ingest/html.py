@@ -83,7 +83,8 @@ def read(data: bytes, name: str) -> ParsedDocument:
     collector = _Collector()
     collector.feed(raw)
     collector.close()
-    if collector.cites:
+    # <cite> alone is a citation in an article; with <time> it is a speaker in a transcript.
+    if any(stamp.strip() for _, stamp, _ in collector.cites):
         cues = [_cue(speaker, stamp, text) for speaker, stamp, text in collector.cites]
         return layout(cues, name=name, encoding=encoding, warnings=warnings)
     return transcript_document("\n\n".join(collector.blocks), name=name, encoding=encoding, warnings=warnings)

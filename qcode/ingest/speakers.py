@@ -31,7 +31,7 @@ from qcode.ingest.labels import (
 )
 
 _HEADER_LINES = 40  # a header block starts within this many lines of the top
-_PREAMBLE_KEEP = 20  # at most this many untagged header lines go to metadata["header"]
+_PREAMBLE_KEEP = 10  # at most this many untagged lines above the first turn form a header
 
 
 @dataclass
@@ -73,8 +73,10 @@ def parse_turns(text: str) -> tuple[list[Turn], dict[str, Any]]:
         preamble = [
             lines.line(i).strip() for i in range(first_label) if i not in header and not lines.blank(i)
         ]
-        if preamble:
-            metadata["header"] = preamble[:_PREAMBLE_KEEP]
+        # A short title block is a header; pages of untagged text before the first label
+        # are content, and metadata must stay small.
+        if 0 < len(preamble) <= _PREAMBLE_KEEP and max(map(len, preamble)) <= 200:
+            metadata["header"] = preamble
     return [turn for _, turn in opened], metadata
 
 
@@ -146,6 +148,8 @@ def _is_metadata_line(key: str, value: str, recurring: set[str]) -> bool:
         return len(value.split()) <= 12
     if _metadata_role(key, value):
         return True
+    if key.casefold() in METADATA_ROLES:  # "Interviewee: P3" beside "Date:", not speech
+        return len(value.split()) <= 3 and value.rstrip()[-1:] not in (".", "?", "!")
     # Other keys ("Prof.: Kim Fox") count when they cannot be a speaker of this document.
     return not is_role(key) and label_key(key) not in recurring and not _speech_like(value)
 
@@ -155,7 +159,7 @@ def _metadata_role(key: str, value: str) -> bool:
 
 
 def _speech_like(value: str) -> bool:
-    return len(value.split()) > 6 or value.rstrip()[-1:] in "?!"
+    return len(value.split()) > 6 or value.rstrip()[-1:] in ("?", "!")
 
 
 def _add(metadata: dict[str, Any], key: str, value: str) -> None:
@@ -286,7 +290,7 @@ def _auto_aliases(speakers: list[str]) -> dict[str, str]:
     for key in order:
         if key in target or len(key) < 6:
             continue
-        near = [k for k in order if k != key and counts[k] > counts[key] and _one_edit(k, key)]
+        near = [k for k in order if counts[k] > counts[key] and _typo(k, key)]
         if len(near) == 1 and counts[key] <= max(2, counts[near[0]] // 5):
             target[key] = near[0]
     return {key: display[_resolve(key, target)] for key in order if key in target}
@@ -298,6 +302,19 @@ def _resolve(key: str, target: dict[str, str]) -> str:
         key = target[key]
         seen.add(key)
     return key
+
+
+def _typo(a: str, b: str) -> bool:
+    """`breadon` for `breaden`: one word differs by one edit; that word is a real name
+    (4+ letters), not a number or letter that tells people apart (Speaker 2, Interviewer B)."""
+    words_a, words_b = a.split(), b.split()
+    if len(words_a) != len(words_b):
+        return False
+    pairs = [(x, y) for x, y in zip(words_a, words_b, strict=True) if x != y]
+    if len(pairs) != 1:
+        return False
+    x, y = pairs[0]
+    return min(len(x), len(y)) >= 4 and x.isalpha() and y.isalpha() and _one_edit(x, y)
 
 
 def _one_edit(a: str, b: str) -> bool:

@@ -2,12 +2,28 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent / "banks"
-FILES = {"en": ("en.txt", "en_codes.txt", "en_more.txt", "en_more2.txt"), "sr": ("sr.txt", "sr_more.txt", "sr_more2.txt")}
+FILES = {
+    "en": ("en.txt", "en_codes.txt", "en_more.txt", "en_more2.txt"),
+    "sr": ("sr.txt", "sr_more.txt", "sr_more2.txt"),
+}
+
+
+# Small talk that only makes sense in a plant (halls, trucks, machines) is kept out of the
+# IT-services interviews automatically; code passages are filtered by hand with "~s=".
+_PLANT = re.compile(
+    r"\b(hall|halls|truck|trucks|machine|machines|material|border|forklift|production|"
+    r"goods|pallets?|batch|samples?|sample part|paint shop|roof|loading|unloading|warehouse|"
+    r"shifts?|workshop|hal[aei]|halu|kamion\w*|mašin\w*|materijal\w*|granic\w*|"
+    r"viljuškar\w*|proizvodnj\w*|robu|palet\w*|serij\w*|uzor\w*|utovar\w*|smen\w*)\b",
+    re.IGNORECASE,
+)
+PLANT_KEYS = ("neutral.", "pad.", "story", "aside", "intro.r", "opener", "code.")
 
 
 @dataclass(frozen=True)
@@ -18,9 +34,12 @@ class Entry:
     sectors: frozenset[str] | None = None
     also: tuple[str, ...] = ()
     max_founded: int = 9999
+    exclude: frozenset[str] = frozenset()
 
     def fits(self, sector: str, founded: int = 0) -> bool:
-        return (self.sectors is None or sector in self.sectors) and founded <= self.max_founded
+        if sector in self.exclude or founded > self.max_founded:
+            return False
+        return self.sectors is None or sector in self.sectors
 
 
 def _parse_line(key: str, index: int, line: str) -> Entry:
@@ -39,7 +58,10 @@ def _parse_line(key: str, index: int, line: str) -> Entry:
                 max_founded = int(value)
             else:
                 raise ValueError(f"{key}: unknown option {opt!r}")
-    return Entry(key, index, line.strip(), sectors, also, max_founded)
+    exclude = frozenset()
+    if sectors is None and key.startswith(PLANT_KEYS) and _PLANT.search(line):
+        exclude = frozenset({"it"})
+    return Entry(key, index, line.strip(), sectors, also, max_founded, exclude)
 
 
 @cache

@@ -297,7 +297,7 @@ class Composer:
         if rng.random() < 0.2:
             add("aside")
         if not units:
-            add("opener")
+            units.append([Seg(self.pick("opener", lang, reuse=True) or "Hm.")])
         return self.paragraphs(units)
 
 
@@ -343,11 +343,12 @@ def topic_block(c: Composer, topic: str, codes: list[tuple[str, str]], richness:
         if rng.random() < 0.25:
             a = c.pick("ack", lang, "I", reuse=True)
             probe = f"{a} {probe}" if a else probe
-        turns.append(c.i_turn(probe, lang))
         c.lead_neutral = 0.0
-        turns.append(Turn("R", c.answer(lang, topic, [(code, pol)], rng.choice([0, 0, 1]),
-                                         opener=0.4), lang))
+        ans = c.answer(lang, topic, [(code, pol)], rng.choice([0, 0, 1]), opener=0.4)
         c.lead_neutral = 0.35
+        if not any(s.codes for p in ans for s in p):
+            continue  # no fresh passage left for this code: the question is not asked
+        turns += [c.i_turn(probe, lang), Turn("R", ans, lang)]
         n_follow = 0
         if pol == "present":
             n_follow = int(rng.random() < 0.15 + 0.6 * richness)
@@ -367,8 +368,12 @@ def pad_block(c: Composer, pad: str) -> list[Turn]:
                                    else "en")
     if not c.has(f"pad.{pad}.q", lang):
         return []
+    entries = tuple(x for x in c.entries(f"pad.{pad}.a", lang) if c.ok(x[1]))
+    if len(entries) < 3:
+        return []
     q = c.pick(f"pad.{pad}.q", lang, "I", reuse=True)
-    entries = c.entries(f"pad.{pad}.a", lang)
+    if not q:
+        return []
     n = min(len(entries), c.rng.randint(3, 5))
     chosen = sorted(c.rng.sample(range(len(entries)), n))
     units = []
@@ -383,7 +388,6 @@ def pad_block(c: Composer, pad: str) -> list[Turn]:
         a = c.pick("aside", lang)
         if a:
             units.append([Seg(a)])
-    assert q
     return split_long(c, [c.i_turn(q, lang), Turn("R", c.paragraphs(units), lang)], lang)
 
 
@@ -396,11 +400,13 @@ def third_block(c: Composer) -> list[Turn]:
         "{come, sit with us for a minute|tell us about the machines}.".replace("FIRST", "first"),
         Slots({"first": first}, False), c.rng))
     units = [[Seg(tidy(expand(e.text, c.slots_r.fresh(), c.rng)))]
-             for _, e in c.rng.sample(c.entries("pad.product.a", "en"), 3)]
+             for _, e in c.rng.sample([x for x in c.entries("pad.product.a", "en")
+                                       if c.ok(x[1])], 3)]
     units.insert(0, [Seg("Hello. [laughs] I'll try.")])
     q = c.pick("followup", "en", "I", reuse=True) or "Can you give me an example?"
     units2 = [[Seg(tidy(expand(e.text, c.slots_r.fresh(), c.rng)))]
-              for _, e in c.rng.sample(c.entries("pad.day.a", "en"), 2)]
+              for _, e in c.rng.sample([x for x in c.entries("pad.day.a", "en")
+                                        if c.ok(x[1])], 2)]
     return [Turn("R", [[Seg(intro)]]), Turn("R2", c.paragraphs(units)),
             c.i_turn(q, "en"), Turn("R2", c.paragraphs(units2)),
             Turn("R", [[Seg(f"Thank you, {first}. (pause) So, where were we.")]])]
@@ -472,6 +478,7 @@ def compose(doc: Doc, used: set[str]) -> tuple[list[Turn], list[str]]:
         guard += 1
         _extend(c, blocks)
     turns = head + [t for _, b in blocks for t in b] + tail
+    assert all(t.paras and t.paras[0] for t in turns), doc.filename
     if doc.lang == "sr-Cyrl":
         for t in turns:
             for p in t.paras:

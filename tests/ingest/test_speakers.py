@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from qcode.ingest.base import Turn
 from qcode.ingest.speakers import merge_aliases, parse_turns
 
@@ -153,6 +156,16 @@ def test_interviewer_speaking_first_is_a_turn_not_metadata() -> None:
     assert metadata == {"Date": "2024-03-01"}
 
 
+def test_header_with_short_role_values_and_empty_keys() -> None:
+    text = (
+        "Datum: 12.03.2024.\nMesto: Niš\nInterviewee: P3\nTranscriber:\n\n"
+        "Interviewer: Kako ste počeli?\nInterviewee: Polako.\nInterviewer: Hvala."
+    )
+    turns, metadata = parse_turns(text)
+    assert metadata == {"Datum": "12.03.2024.", "Mesto": "Niš", "Interviewee": "P3", "Transcriber": ""}
+    assert [t.speaker for t in turns] == ["Interviewer", "Interviewee", "Interviewer"]
+
+
 def test_serbian_and_cyrillic_labels() -> None:
     text = "Истраживач: Како сте почели?\nИспитаник: Полако.\nИстраживач: А онда?\nИспитаник: Извоз."
     assert speakers(text) == ["Истраживач", "Испитаник", "Истраживач", "Испитаник"]
@@ -193,3 +206,40 @@ def test_merge_aliases_leaves_ambiguous_and_short_labels() -> None:
     # Short labels one edit apart are different people (Ana / Ane), not typos.
     short = [Turn(0, 1, "Ana"), Turn(1, 2, "Ana"), Turn(2, 3, "Ane")]
     assert [t.speaker for t in merge_aliases(short, auto=True)] == ["Ana", "Ana", "Ane"]
+
+
+def test_merge_aliases_keeps_numbered_and_lettered_speakers_apart() -> None:
+    names = ["Speaker 2"] * 30 + ["Speaker 3"] + ["Interviewer A"] * 30 + ["Interviewer B"]
+    turns = [Turn(i, i + 1, name) for i, name in enumerate(names)]
+    assert merge_aliases(turns, auto=True) == turns
+
+
+LINES = st.sampled_from(
+    [
+        "I: Hello.",
+        "R: Yes [inaudible].",
+        "Interviewer:",
+        "  indented continuation",
+        "",
+        "(CROSSTALK)",
+        "[id1] text",
+        "Date: 2020",
+        "Note: prose",
+        "00:01:02 Ana: ok",
+        "ANA - dash",
+        "Ћирилица: 😀",
+        "Name:\ttab",
+    ]
+)
+
+
+@given(st.lists(LINES, max_size=30))
+def test_turns_are_well_formed_for_any_mix_of_conventions(lines: list[str]) -> None:
+    text = "\n".join(lines)
+    turns, metadata = parse_turns(text)
+    previous_end = 0
+    for turn in turns:
+        assert previous_end <= turn.start < turn.end <= len(text)
+        assert text[turn.start : turn.end] == text[turn.start : turn.end].strip()
+        previous_end = turn.end
+    assert isinstance(metadata, dict)

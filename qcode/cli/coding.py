@@ -1,0 +1,192 @@
+"""`qcode tag`, `untag`, `recode`, `memo` and `coders`: coding from the terminal."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import TYPE_CHECKING
+
+import typer
+
+from qcode.cli.output import FORMAT_OPTION, Format, emit, info, write_json
+from qcode.cli.state import transaction
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from qcode.coding import CodingInfo
+    from qcode.store.models import Document
+    from qcode.targets import Span
+
+CODER_OPTION = typer.Option(
+    None, "--coder", envvar="QCODE_CODER", help="Who is coding (default: QCODE_CODER, then the "
+    "project's default coder)."
+)
+QUOTE_OPTION = typer.Option(
+    None, "--quote", "-q", help="Text to find in the document (or within the given unit)."
+)
+
+
+def _preview(text: str, width: int = 60) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
+def _print_codings(codings: list[CodingInfo], fmt: Format, verb: str) -> None:
+    if fmt is Format.json:
+        write_json([asdict(c) for c in codings])
+        return
+    for c in codings:
+        typer.echo(f"{verb} {c.id}\t{c.document}\tc{c.start}-{c.end}\t{c.code}\t{_preview(c.text)}")
+
+
+def _span(session: Session, doc: Document, items: list[str], quote: str | None) -> tuple[Span, list[str]]:
+    """Split `[TARGET] CODE...` and resolve the target (and quote) to a span."""
+    from qcode.errors import UsageError
+    from qcode.targets import _TARGET, find_quote, parse_target, resolve_target
+
+    target = None
+    if items and _TARGET.match(items[0]):
+        target = parse_target(items[0])
+        items = items[1:]
+    if target is None and quote is None:
+        raise UsageError("say what to code: a target (t12, p3, s7, l40-52, c10-80) or --quote TEXT")
+    if not items:
+        raise UsageError("name at least one code")
+    within = resolve_target(session, doc, target) if target else None
+    span = find_quote(session, doc, quote, within) if quote is not None else within
+    assert span is not None
+    return span, items
+
+
+def tag(
+    document: str = typer.Argument(..., help="Document name (or stem, or unique prefix)."),
+    items: list[str] = typer.Argument(..., metavar="[TARGET] CODE...",
+                                      help="t12, p3, s7, l40-52, c1200-1340 or t12-t14; then codes."),
+    quote: str = QUOTE_OPTION,
+    memo: str = typer.Option(None, "--memo", "-m", help="A memo on the new coding(s)."),
+    coder: str = CODER_OPTION,
+    fmt: Format = FORMAT_OPTION,
+) -> None:
+    """Code a passage: a turn, paragraph, sentence, lines, characters or a quote."""
+    from qcode.codes import resolve_code
+    from qcode.coders import current_coder
+    from qcode.coding import tag as core_tag
+    from qcode.documents import resolve_document
+    from qcode.events import new_batch
+
+    with transaction(write=True) as session:
+        doc = resolve_document(session, document)
+        span, code_refs = _span(session, doc, items, quote)
+        codes = [resolve_code(session, ref) for ref in code_refs]
+        who = current_coder(session, coder)
+        result = core_tag(session, doc, span, codes, who, batch=new_batch(), memo=memo)
+    _print_codings(result.created, fmt, "coded")
+    for c in result.existing:
+        info(f"already coded: {c.id} {c.code} c{c.start}-{c.end} by {c.coder}")
+
+
+def untag(
+    items: list[str] = typer.Argument(..., metavar="ID... | DOC [TARGET] CODE...",
+                                      help="Coding ids, or a document, target and codes."),
+    quote: str = QUOTE_OPTION,
+    coder: str = CODER_OPTION,
+    force: bool = typer.Option(False, "--force", help="Allow removing another coder's coding."),
+    fmt: Format = FORMAT_OPTION,
+) -> None:
+    """Remove codings, by id or by the same target and code used to tag them."""
+    from qcode.codes import resolve_code
+    from qcode.coders import current_coder
+    from qcode.coding import find_codings, get_coding, remove_coding
+    from qcode.documents import resolve_document
+    from qcode.events import new_batch
+
+    batch = new_batch()
+    with transaction(write=True) as session:
+        who = current_coder(session, coder)
+        if all(item.isdigit() for item in items):
+            codings = [get_coding(session, int(item)) for item in items]
+        else:
+            doc = resolve_document(session, items[0])
+            span, code_refs = _span(session, doc, items[1:], quote)
+            codes = [resolve_code(session, ref, allow_retired=True) for ref in code_refs]
+            codings = find_codings(session, doc, span, codes, who)
+        removed = [remove_coding(session, c, who, batch=batch, force=force) for c in codings]
+    _print_codings(removed, fmt, "removed")
+
+
+def recode(
+    coding_id: int = typer.Argument(..., help="The coding's id."),
+    code: str = typer.Argument(..., help="The new code."),
+    coder: str = CODER_OPTION,
+    force: bool = typer.Option(False, "--force", help="Allow recoding another coder's coding."),
+    fmt: Format = FORMAT_OPTION,
+) -> None:
+    """Change a coding's code, keeping its span, memo and history."""
+    from qcode.codes import resolve_code
+    from qcode.coders import current_coder
+    from qcode.coding import get_coding
+    from qcode.coding import recode as core_recode
+    from qcode.events import new_batch
+
+    with transaction(write=True) as session:
+        who = current_coder(session, coder)
+        result = core_recode(session, get_coding(session, coding_id), resolve_code(session, code),
+                             who, batch=new_batch(), force=force)
+    _print_codings([result], fmt, "recoded")
+
+
+def memo(
+    kind: str = typer.Argument(..., metavar="coding|document|code|project"),
+    args: list[str] = typer.Argument(None, metavar="[NAME] [TEXT]",
+                                     help="What the memo is on (not for project), then the text."),
+    coder: str = CODER_OPTION,
+    force: bool = typer.Option(False, "--force", help="Allow writing on another coder's coding."),
+    fmt: Format = FORMAT_OPTION,
+) -> None:
+    """Write a memo (with TEXT) or show the memos (without) on a coding, document, code or project."""
+    from qcode.coders import current_coder
+    from qcode.events import new_batch
+    from qcode.memos import get_memos, resolve_memo_target, set_memo
+
+    args = list(args or [])
+    ref = None if kind == "project" else (args.pop(0) if args else None)
+    text = " ".join(args) if args else None
+    with transaction(write=text is not None) as session:
+        target_id, name = resolve_memo_target(session, kind, ref)
+        if text is not None:
+            who = current_coder(session, coder)
+            set_memo(session, kind, target_id, name, text, who, batch=new_batch(), force=force)
+            info(f"memo saved on {name} by {who.name}")
+            return
+        memos = get_memos(session, kind, target_id, name)
+    if fmt is Format.table:
+        for m in memos:
+            typer.echo(f"[{m.coder or '-'} {m.updated_at}] {m.text}")
+        if not memos:
+            info(f"no memo on {name}")
+        return
+    emit([asdict(m) for m in memos], ["target", "name", "coder", "text", "updated_at"], fmt)
+
+
+def coders(
+    fmt: Format = FORMAT_OPTION,
+    set_default: str = typer.Option(None, "--set-default", help="Make NAME the project's default coder."),
+) -> None:
+    """List coders with their number of codings and documents."""
+    from qcode.coders import get_or_create_coder, list_coders
+
+    if set_default:
+        from qcode.project import set_meta
+
+        with transaction(write=True) as session:
+            get_or_create_coder(session, set_default.strip())
+            set_meta(session, "default_coder", set_default.strip())
+        info(f"default coder: {set_default.strip()}")
+    with transaction(write=False) as session:
+        rows = [asdict(c) for c in list_coders(session)]
+    emit(rows, ["name", "codings", "documents", "last_action"], fmt, numeric=("codings", "documents"))
+
+
+def register(app: typer.Typer) -> None:
+    for command in (tag, untag, recode, memo, coders):
+        app.command(command.__name__)(command)

@@ -1,0 +1,57 @@
+"""`qcode codings`: listing codings with filters."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+import typer
+
+from qcode.cli.output import FORMAT_OPTION, Format, emit, write_json
+from qcode.cli.state import transaction
+
+CSV_COLUMNS = ["document", "coder", "code", "start", "end", "memo"]
+
+
+DOC_OPTION = typer.Option(None, "--doc", "-d", help="Only this document.")
+CODE_OPTION = typer.Option(None, "--code", "-c", help="Only this code and the codes below it.")
+CODER_FILTER = typer.Option(None, "--coder", help="Only this coder's codings.")
+SPEAKER_OPTION = typer.Option(None, "--speaker", help="Only codings in this speaker's turns.")
+WHERE_OPTION = typer.Option(None, "--where", "-w", help="Case attribute KEY=VALUE (repeatable).")
+
+
+def codings(
+    document: str = DOC_OPTION,
+    code: str = CODE_OPTION,
+    coder: str = CODER_FILTER,
+    speaker: str = SPEAKER_OPTION,
+    where: list[str] = WHERE_OPTION,
+    fmt: Format = FORMAT_OPTION,
+) -> None:
+    """List codings. `--format csv` writes the columns `qcode import-codings` reads."""
+    from qcode.queries import CodingFilter, list_codings, parse_where
+
+    flt = CodingFilter(document=document, code=code, coder=coder, speaker=speaker,
+                       where=parse_where(where or []))
+    with transaction(write=False) as session:
+        rows = list_codings(session, flt)
+    if fmt is Format.json:
+        write_json([asdict(r) for r in rows])
+    elif fmt is Format.csv:
+        emit([asdict(r) for r in rows], CSV_COLUMNS, fmt)
+    else:
+        table = [
+            {**asdict(r), "where": _where(r.turn, r.line_start, r.line_end),
+             "text": " ".join(r.text.split())[:60]}
+            for r in rows
+        ]
+        emit(table, ["id", "document", "where", "code", "coder", "speaker", "text"], fmt,
+             numeric=("id",))
+
+
+def _where(turn: int | None, first: int | None, last: int | None) -> str:
+    lines = "" if first is None else (f"l{first}" if first == last else f"l{first}-{last}")
+    return " ".join(p for p in (f"t{turn}" if turn else "", lines) if p)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("codings")(codings)

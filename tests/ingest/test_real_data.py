@@ -1,0 +1,183 @@
+"""Real transcripts nobody on the team wrote (../shared/real_data, see its SOURCES.md).
+
+Expectations were written by reading each file: the speakers a human reader would name.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from qcode.ingest.base import ParsedDocument
+from qcode.ingest.registry import read_document
+from qcode.ingest.speakers import merge_aliases
+from qcode.segmentation import segment
+from qcode.text import normalise
+
+TRANSCRIPT_SUFFIXES = {".txt", ".docx", ".odt", ".rtf", ".pdf", ".vtt", ".srt", ".html", ".json"}
+
+
+@cache
+def cached(path: Path) -> ParsedDocument:
+    """PDF text extraction is slow; each file is read once per session (tests don't mutate)."""
+    return read_document(path)
+
+
+def read(real_data: Path, relative: str) -> ParsedDocument:
+    return cached(real_data / relative)
+
+
+def speakers(doc: ParsedDocument) -> Counter[str | None]:
+    return Counter(t.speaker for t in doc.turns)
+
+
+def speech(doc: ParsedDocument, n: int) -> str:
+    return doc.text[doc.turns[n].start : doc.turns[n].end]
+
+
+def test_every_transcript_like_file_imports(real_data: Path) -> None:
+    files = sorted(p for p in real_data.rglob("*") if p.suffix.lower() in TRANSCRIPT_SUFFIXES)
+    assert len(files) >= 25
+    for path in files:
+        doc = cached(path)
+        assert doc.text and doc.text == normalise(doc.text), path
+        for turn in doc.turns:
+            assert 0 <= turn.start < turn.end <= len(doc.text), path
+            assert doc.text[turn.start : turn.end] == doc.text[turn.start : turn.end].strip()
+        units = segment(doc.text, doc.turns)
+        assert sum(1 for u in units if u.kind == "line") == doc.text.count("\n") + 1
+
+
+def test_presidential_debate(real_data: Path) -> None:
+    doc = read(real_data, "textreadr/pres.deb1.docx")
+    assert speakers(doc) == Counter({"LEHRER": 46, "ROMNEY": 36, "OBAMA": 27})
+    assert doc.text.count("(CROSSTALK)") == 10
+    # ROMNEY's second turn runs over unlabelled paragraphs; (CROSSTALK) before it is nobody's.
+    assert speech(doc, 2) == "And what about the vouchers?"
+    assert speech(doc, 3).startswith("So that's -- that's number one.\n\nNumber two is")
+    assert speech(doc, 3).endswith("They'll have at least two plans.")
+
+
+def test_oral_history_pdf_with_alias_merge(real_data: Path) -> None:
+    doc = read(real_data, "textreadr/rl10075oralhistoryst002.pdf")
+    raw = speakers(doc)
+    assert raw["BREADON"] == 2 and raw["BREADEN"] == 21 and raw["CRAIG BREADEN"] == 1
+    assert doc.metadata["header"] == ["Interview with Mary Waters Spaulding, August 8, 2013"]
+    merged = speakers(ParsedDocument(doc.text, merge_aliases(doc.turns, auto=True)))
+    assert merged == Counter(
+        {"MARY WATERS SPAULDING": 86, "TOM WATERS": 55, "CRAIG BREADEN": 24, "KIRSTON JOHNSON": 19}
+    )
+    assert speech(doc, 0).startswith("My name is Craig Breaden.")
+    assert "(end of interview)" in doc.text
+    assert not speech(doc, len(doc.turns) - 1).endswith("(end of interview)")
+
+
+def test_vtt_mixing_voice_tags_and_prefixes(real_data: Path) -> None:
+    doc = read(real_data, "podcast_namespace/example_mixed_speaker_labels.vtt")
+    assert speakers(doc) == Counter({"Travis": 5, "Gilon": 3, "Sarah": 2})
+    assert [t.timestamp for t in doc.turns][:4] == ["00:00:00", "00:00:53", "00:01:42", "00:03:39"]
+    assert doc.text.startswith("Travis: When you first get started in podcasting, it's almost")
+    assert speech(doc, 3).startswith("So is there an ideal podcast length")
+
+
+def test_vtt_voice_tags_on_every_cue(real_data: Path) -> None:
+    doc = read(real_data, "podcast_namespace/example_voice_tags.vtt")
+    assert [t.speaker for t in doc.turns] == ["Sarah", "Gillian"]
+    assert "Welcome to Podcasting Q&A, where" in speech(doc, 0)
+    assert "&amp;" not in doc.text and "<v" not in doc.text
+
+
+def test_srt_html_json_podcast_examples(real_data: Path) -> None:
+    srt = read(real_data, "podcast_namespace/example.srt")
+    html = read(real_data, "podcast_namespace/example.html")
+    assert speakers(srt) == speakers(html) == Counter({"Travis": 5, "Gilon": 3, "Sarah": 2})
+    assert [t.speaker for t in srt.turns] == [t.speaker for t in html.turns]
+    assert [t.timestamp for t in html.turns][-1] == "00:11:31"
+    assert "it's almost guaranteed" in speech(html, 0)
+    json = read(real_data, "podcast_namespace/example.json")
+    assert json.text == "Darth Vader: I am your father.\n\nLuke: Nooooo"
+    assert [t.speaker for t in json.turns] == ["Darth Vader", "Luke"]
+
+
+@pytest.mark.parametrize("name", ["trans1.docx", "trans2.docx", "trans3.docx", "trans7.rtf", "trans8.odt"])
+def test_classroom_transcript_variants(real_data: Path, name: str) -> None:
+    doc = read(real_data, f"textreadr/{name}")
+    assert [t.speaker for t in doc.turns] == [
+        "Researcher 2",
+        "Teacher 4",
+        "Multiple Students",
+        "Teacher 4",
+    ]
+    assert speech(doc, 1) == "Students it’s time to learn."
+    assert speech(doc, 3).startswith("Let's read this terrific book together.")
+    assert speech(doc, 3).endswith("What do you say? ”")  # the unlabelled quote continues
+    assert "[Student discussion; unintelligible]" in doc.text
+    assert "Page 1 of 1" not in doc.text  # trans8's page footer is not body text
+    if name == "trans2.docx":
+        assert doc.metadata == {"header": ["Joe Transcribing Company,  Only the best since 2011"]}
+    else:
+        assert doc.metadata == {}
+
+
+def test_oral_history_interview_header_and_surnames(real_data: Path) -> None:
+    doc = read(real_data, "textreadr/Yasmine_Interview_Transcript.docx")
+    assert speakers(doc) == Counter({"Hassan": 8, "Abd Rabou": 7})
+    meta = doc.metadata
+    assert meta["Interviewer"] == "Yasmine Hassan"
+    assert meta["Narrator"] == "Ahmad Abd Rabou"
+    assert meta["Date"] == "16/10/2014"
+    assert meta["Place"].startswith("Narrator’s office\n2001 Department of Political Science")
+    assert meta["Persons Present"] == "Yasmine Hassan - I\nAhmad Abd Rabou - S"
+    assert meta["Date completed"] == "20/10/2014"
+    assert speech(doc, 1).startswith("My name is Ahmad Abd Rabou.")
+    assert speech(doc, 1).endswith("I \n                         live in Rehab City in New Cairo Egypt.")
+    assert speech(doc, 14) == "Thank you."
+
+
+def test_usability_interview_labels_on_their_own_line(real_data: Path) -> None:
+    doc = read(real_data, "pdpilot/P1.pdf")
+    assert speakers(doc) == Counter({"Dan": 47, "Participant": 47})
+    assert speech(doc, 0).startswith("Okay. So now you can stop sharing your screen")
+    assert speech(doc, 1) == "Okay."
+    assert "1/5" not in doc.text and "\n95\n" not in doc.text  # page marks, line numbers
+    assert "\t" not in doc.text
+    text_version = read(real_data, "pdpilot/P1.txt")
+    assert speakers(text_version) == speakers(doc)
+
+
+def test_qualcoder_bracket_ids(real_data: Path) -> None:
+    doc = read(real_data, "qualcoder/transcript.txt")
+    assert [t.speaker for t in doc.turns] == ["id1", "id2", "id3", "id1", "id3", "id1", "id2"]
+    assert speech(doc, 1) == (
+        "I am struggling with the lecture slides. I felt that they were too busy and I switched off."
+    )
+
+
+@pytest.mark.parametrize(
+    "relative",
+    [
+        "qualcoder/ID1.docx",
+        "qualcoder/ID2.odt",
+        "qualcoder/plain_codes_categories_for_import.txt",
+        "qualcoder/plain_text_categories_codes.txt",
+        "qcoder/CoC_Example1_MU.txt",
+        "qcoder/CoC_Example3_MU.txt",
+        "pdpilot/code-system.pdf",
+        "pdpilot/code-system.txt",
+        "podcast_namespace/COPYING.txt",
+    ],
+)
+def test_texts_that_are_not_interviews_have_no_speakers(real_data: Path, relative: str) -> None:
+    doc = read(real_data, relative)
+    assert doc.turns == []
+    assert doc.text.strip()
+
+
+def test_crlf_code_list_is_normalised(real_data: Path) -> None:
+    doc = read(real_data, "qualcoder/plain_codes_categories_for_import.txt")
+    assert "\r" not in doc.text
+    raw = (real_data / "qualcoder/plain_codes_categories_for_import.txt").read_bytes()
+    assert doc.text == raw.decode().replace("\r\n", "\n").rstrip()
