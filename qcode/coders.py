@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from qcode.errors import QcodeError, UsageError
@@ -38,10 +39,14 @@ def coder_name(session: Session, given: str | None) -> str:
 
 def get_or_create_coder(session: Session, name: str) -> Coder:
     coder = session.execute(select(Coder).where(Coder.name == name)).scalar()
-    if coder is None:
-        coder = Coder(name=name)
-        session.add(coder)
-        session.flush()
+    if coder is not None:
+        return coder
+    coder = Coder(name=name)
+    try:
+        with session.begin_nested():  # another process may be adding the same coder right now
+            session.add(coder)
+    except IntegrityError:
+        return session.execute(select(Coder).where(Coder.name == name)).scalar_one()
     return coder
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from qcode.anchoring import context
@@ -84,7 +85,37 @@ def add_coding(
     action: str = "tag",
 ) -> tuple[Coding, bool]:
     """Insert one coding unless the same one exists; returns (coding, created)."""
-    existing = session.execute(
+    existing = _same_coding(session, doc, span, code, coder)
+    if existing is not None:
+        return existing, False
+    prefix, suffix = context(doc.text, span.start, span.end)
+    coding = Coding(
+        document_id=doc.id, code_id=code.id, coder_id=coder.id, layer="coding",
+        start=span.start, end=span.end, quote=doc.text[span.start:span.end],
+        prefix=prefix, suffix=suffix, memo=memo,
+    )
+    try:
+        # A savepoint: on PostgreSQL a concurrent coder may insert the same coding between our
+        # check and our insert; the unique constraint catches it and we report "already coded".
+        with session.begin_nested():
+            session.add(coding)
+    except IntegrityError:
+        existing = _same_coding(session, doc, span, code, coder)
+        if existing is None:
+            raise
+        return existing, False
+    record(
+        session, actor=coder.name, action=action, target_type="coding", target_id=coding.id,
+        after=snapshot(coding, session), batch=batch,
+        summary=f"{action} {doc.name} c{span.start}-{span.end} {code.key}",
+    )
+    return coding, True
+
+
+def _same_coding(
+    session: Session, doc: Document, span: Span, code: Code, coder: Coder
+) -> Coding | None:
+    return session.execute(
         select(Coding).where(
             Coding.document_id == doc.id,
             Coding.code_id == code.id,
@@ -94,22 +125,6 @@ def add_coding(
             Coding.end == span.end,
         )
     ).scalar()
-    if existing is not None:
-        return existing, False
-    prefix, suffix = context(doc.text, span.start, span.end)
-    coding = Coding(
-        document_id=doc.id, code_id=code.id, coder_id=coder.id, layer="coding",
-        start=span.start, end=span.end, quote=doc.text[span.start:span.end],
-        prefix=prefix, suffix=suffix, memo=memo,
-    )
-    session.add(coding)
-    session.flush()
-    record(
-        session, actor=coder.name, action=action, target_type="coding", target_id=coding.id,
-        after=snapshot(coding, session), batch=batch,
-        summary=f"{action} {doc.name} c{span.start}-{span.end} {code.key}",
-    )
-    return coding, True
 
 
 def tag(

@@ -26,7 +26,7 @@ _BOMS: tuple[tuple[bytes, str, str], ...] = (
 _SERBIAN_LATIN = set("čćšžđČĆŠŽĐ")
 # Characters that never appear in text but fill binary files; TAB, LF, CR, FF and VT are
 # layout and ESC/SUB show up in old DOS text, so they do not count against a file.
-_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f-\x9f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x19\x1c-\x1f\x7f-\x9f]")
 _BINARY_SHARE = 0.02
 _WORD = re.compile(r"[^\W\d_]+")
 _LINE_BREAKS = re.compile(r"\r\n?|[\x0b\x0c\x85\u2028\u2029]")
@@ -74,16 +74,21 @@ def _decode_lenient(data: bytes, codec: str, name: str, label: str) -> tuple[str
 
 
 def _decode_utf16_without_bom(data: bytes, name: str) -> tuple[str, str]:
-    """UTF-16 text without a BOM has NULs in every other byte for Latin script."""
+    """UTF-16 without a BOM has NULs in every other byte for Latin text (and in the spaces
+    and digits of Cyrillic text). Binary data can show the same pattern by chance, so the
+    result must also read as alphabetic text: characters below U+0800 (Latin, Greek,
+    Cyrillic, Hebrew, Arabic), which random bytes almost never are."""
     even = data[0::2].count(0)
     odd = data[1::2].count(0)
     half = max(1, len(data) // 2)
-    if len(data) % 2 == 0 and max(even, odd) > 0.3 * half and min(even, odd) < 0.05 * half:
+    if len(data) % 2 == 0 and max(even, odd) >= 0.1 * half and min(even, odd) < 0.02 * half:
         codec = "utf-16-le" if odd > even else "utf-16-be"
         try:
-            return data.decode(codec), codec
+            text = data.decode(codec)
         except UnicodeDecodeError:
-            pass
+            text = ""
+        if text and sum(1 for ch in text if ch < "\u0800") >= 0.95 * len(text):
+            return text, codec
     raise _binary_error(name, "contains NUL bytes")
 
 

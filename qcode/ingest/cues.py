@@ -77,6 +77,9 @@ def layout(cues: list[Cue], *, name: str, encoding: str, warnings: list[str]) ->
     groups = _group(cues)
     if not groups:
         raise InputError(f"{name} has no cues with text; check that it is the right file")
+    # In a file that names speakers, unlabelled opening cues (a title, a note) are text but
+    # nobody's turn, as in the text formats; a file without any names keeps timed turns.
+    named = any(speaker is not None for speaker, _, _ in groups)
     names: dict[str, str] = {}
     parts: list[str] = []
     turns: list[Turn] = []
@@ -92,7 +95,9 @@ def layout(cues: list[Cue], *, name: str, encoding: str, warnings: list[str]) ->
             parts.append("\n\n")
             pos += 2
         parts.append(prefix + body)
-        turns.append(Turn(pos + len(prefix), pos + len(prefix) + len(body), speaker, hms(stamp)))
+        if speaker is not None or not named:
+            start = pos + len(prefix)
+            turns.append(Turn(start, start + len(body), speaker, hms(stamp)))
         pos += len(prefix) + len(body)
     return ParsedDocument("".join(parts), turns, {}, encoding, warnings)
 

@@ -194,14 +194,18 @@ def _trusted(candidates: dict[int, Candidate]) -> dict[int, Candidate]:
     labels = [c.label for c in accepted.values() if c.style != "bracket"]
     all_caps = bool(labels) and all(label.isupper() for label in labels)
     # A one-off label joins when it has the document's label shape: same separator, and
-    # capitals if the others are capitals. With a single trusted speaker so far, only the
-    # capitals shape is distinctive enough ("ROMNEY:" next to "LEHRER:").
-    if len(keys) >= 2 or all_caps:
-        for i, c in candidates.items():
-            if i in accepted or c.style != dominant or c.style in ("bracket", "tab"):
-                continue
-            if is_pure_metadata(c.label) or (all_caps and not _caps_label(c.label)):
-                continue
+    # capitals if the others are capitals, or a timestamp if the others all carry one. With a
+    # single trusted speaker so far, only capitals or timestamps are distinctive enough
+    # ("ROMNEY:" next to "LEHRER:"; "[00:00:05] [Jon]" next to "[00:00:01] [Maria]").
+    stamped = all(c.timestamp for c in accepted.values())
+    for i, c in candidates.items():
+        if i in accepted or c.style != dominant or is_pure_metadata(c.label):
+            continue
+        if stamped and c.timestamp:
+            accepted[i] = c
+        elif c.style in ("bracket", "tab") or not (len(keys) >= 2 or all_caps):
+            continue
+        elif not all_caps or _caps_label(c.label):
             accepted[i] = c
     return dict(sorted(accepted.items()))
 

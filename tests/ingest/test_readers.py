@@ -325,12 +325,15 @@ def test_vtt_without_speakers_groups_cues_at_pauses(tmp_path: Path) -> None:
 
 def test_srt_label_on_first_cue_of_turn(tmp_path: Path) -> None:
     srt = (
+        "0\r\n00:00:00,000 --> 00:00:00,100\r\n[Recording starts]\r\n\r\n"
         "1\r\n00:00:00,179 --> 00:00:02,399\r\nTravis: When you\r\nfirst get\r\n\r\n"
         "2\r\n00:00:02,400 --> 00:00:04,799\r\nstarted, it's <b>easy</b>.\r\n\r\n"
         "3\r\n01:00:53,000 --> 01:00:54,000\r\nSarah: Audio matters.\r\n"
     )
     doc = read_document(write(tmp_path, "s.srt", srt))
-    assert doc.text == "Travis: When you first get started, it's easy.\n\nSarah: Audio matters."
+    assert doc.text == (
+        "[Recording starts]\n\nTravis: When you first get started, it's easy.\n\nSarah: Audio matters."
+    )
     assert [(t.speaker, t.timestamp) for t in doc.turns] == [
         ("Travis", "00:00:00"),
         ("Sarah", "01:00:53"),

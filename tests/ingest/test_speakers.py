@@ -91,6 +91,14 @@ def test_otter_label_with_time_alone() -> None:
     assert [(t.speaker, t.timestamp) for t in turns] == [("Speaker 1", "0:03"), ("Speaker 2", "0:10")]
 
 
+def test_one_off_labels_with_timestamps_like_the_others() -> None:
+    teams = "Ana Marić  0:03\nHello there.\n\nJon  0:10\nHi.\n\nAna Marić  0:15\nBye."
+    assert speakers(teams) == ["Ana Marić", "Jon", "Ana Marić"]
+    brackets = "[00:00:01] [Maria] hello\n[00:00:05] [Jon] hi\n[00:00:09] [Maria] bye"
+    assert speakers(brackets) == ["Maria", "Jon", "Maria"]
+    assert speech(brackets) == ["hello", "hi", "bye"]
+
+
 def test_unlabelled_paragraphs_continue_the_speaker() -> None:
     text = "ROMNEY: One.\nTwo is this.\n\nThree.\nOBAMA: Four.\nROMNEY: Five."
     turns = parse_turns(text)[0]
