@@ -118,3 +118,46 @@ def versions(fmt: Format = FORMAT_OPTION) -> None:
         rows = [asdict(v) for v in list_versions(session)]
     emit(rows, ["number", "name", "label", "codes", "loaded_at", "loaded_by", "source"], fmt,
          numeric=("number", "codes"))
+
+
+@app.command("add")
+def add(
+    code_id: str = typer.Argument(..., metavar="ID", help="The new code's id, e.g. `platforms`."),
+    label: str = typer.Option(..., "--label", help="Short name shown to coders."),
+    definition: str = typer.Option(..., "--definition", help="The full definition."),
+    parent: str | None = typer.Option(None, "--parent", help="Nest the code under this code."),
+    brief: str | None = typer.Option(None, "--brief", help="One-line definition."),
+    when_to_use: str | None = typer.Option(None, "--when-to-use", help="Inclusion criteria."),
+    when_not_to_use: str | None = typer.Option(
+        None, "--when-not-to-use", help="Exclusion criteria, neighbouring codes to use instead."
+    ),
+    examples: list[str] | None = typer.Option(
+        None, "--example", help="A passage that fits (repeat for more)."
+    ),
+    colour: str | None = typer.Option(None, "--colour", help='Display colour, e.g. "#4e79a7".'),
+    file: Path | None = typer.Option(
+        None, "--file", help="The YAML codebook to edit (default: the last one loaded)."
+    ),
+) -> None:
+    """Add a code to the YAML codebook file, keeping its comments and layout, and load it."""
+    from qcode.codebook.edit import NewCode, apply_edit, codebook_file, plan_add, revert_edit
+    from qcode.codebook_store import latest_version
+    from qcode.errors import QcodeError
+
+    with transaction(write=False) as session:
+        latest = latest_version(session)
+        source, number = (latest.source_path, latest.number) if latest else (None, None)
+    path = codebook_file(file, source, number)
+    code = NewCode(id=code_id, label=label, definition=definition, parent=parent, brief=brief,
+                   when_to_use=when_to_use, when_not_to_use=when_not_to_use,
+                   examples=tuple(examples or ()), colour=colour)
+    edit = plan_add(path, code)  # checks everything it can before the file is touched
+    apply_edit(edit)
+    try:
+        load_and_report(edit.book, path, retire_removed=False)
+    except QcodeError as exc:
+        exc.message += (f"; {path} was left unchanged" if revert_edit(edit) else
+                        f"; the code was added to {path} but not loaded: "
+                        f"run `qcode codebook load {path}` once this is fixed")
+        raise
+    info(f"added code `{code_id.strip()}` to {path}")

@@ -1,0 +1,74 @@
+"""Coding commands on the 145-interview sample project against the interpreter's floor.
+
+    python bench/bench_coding.py
+
+Floor, in the same run: `python -c "import typer, sqlalchemy.orm"` (median of 15). Measured:
+`qcode tag` (15 different turns, so every run writes a coding; target ≤ 1.5× the floor) and
+`qcode codings --format json` after 300 codings spread over the corpus.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+from _timing import PYTHON, qcode_argv, report, time_command
+from bench_startup import build_sample
+
+
+def time_tags(env: dict[str, str], document: str, runs: int = 15) -> float:
+    full = {**os.environ, **env}
+    samples = []
+    for turn in range(2, runs + 3):
+        argv = qcode_argv("tag", document, f"t{turn}", "diaspora", "--coder", "bench")
+        start = time.perf_counter()
+        subprocess.run(argv, env=full, check=True, capture_output=True)
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples[1:])  # the first run warms the caches
+
+
+def seed_codings(db: Path, count: int = 300) -> None:
+    """Spread codings over the corpus in-process (fast) so listings have work to do."""
+    from qcode.coding import tag
+    from qcode.codes import resolve_code
+    from qcode.coders import get_or_create_coder
+    from qcode.events import new_batch
+    from qcode.store.engine import session_scope, to_url
+    from qcode.store.models import Document, Unit
+    from qcode.targets import Span
+
+    with session_scope(to_url(db), write=True) as session:
+        coder = get_or_create_coder(session, "seed")
+        code = resolve_code(session, "colocation")
+        units = session.query(Unit).filter(Unit.kind == "sentence").order_by(Unit.id).all()
+        step = max(1, len(units) // count)
+        for unit in units[::step][:count]:
+            doc = session.get(Document, unit.document_id)
+            assert doc is not None
+            tag(session, doc, Span(unit.start, unit.end), [code], coder, batch=new_batch())
+
+
+def main() -> None:
+    folder = Path(tempfile.mkdtemp(prefix="qcode-bench-"))
+    try:
+        db = build_sample(folder)
+        env = {"QCODE_DB": str(db)}
+        seed_codings(db)
+        floor = time_command([PYTHON, "-c", "import typer, sqlalchemy.orm"])
+        tag = time_tags(env, "int_010")
+        codings = time_command(qcode_argv("codings", "--format", "json"), env=env)
+        report([
+            ("qcode tag (new coding each run)", tag, floor, "≤ 1.5×"),
+            ("qcode codings --format json (300+ codings)", codings, floor, "-"),
+        ])
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
