@@ -9,6 +9,7 @@ Where codings overlap, the innermost one (latest start, then shortest) gives the
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 import zlib
 from collections.abc import Iterable, Sequence
@@ -104,7 +105,7 @@ def cut(text: str, start: int, end: int, marks: Sequence[Mark]) -> tuple[Segment
     points.update(p for m in inside for p in (m.start, m.end) if start < p < end)
     edges = sorted(points)
     segments = []
-    for a, b in zip(edges, edges[1:], strict=False):
+    for a, b in itertools.pairwise(edges):
         covering = tuple(sorted((m for m in inside if m.start <= a and m.end >= b),
                                 key=lambda m: (m.start, -m.end, m.id)))
         segments.append(Segment(a, b, text[a:b], covering))

@@ -41,6 +41,7 @@ class Passage:
     context_after: str
     memo: str | None
     anchor: str
+    colour: str  # the code's colour (#rrggbb), for display
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,8 @@ def retrieve(session: Session, flt: CodingFilter, *, context: int = DEFAULT_CONT
     locator = Locator(session)
     texts: dict[int, str] = {}
     passages = []
+    colours = {key: normalise_colour(colour, key)
+               for key, colour in session.execute(select(Code.key, Code.colour)).all()}
     for coding, doc_name, code_key, coder_name in session.execute(filtered_codings(session, flt)):
         turn, speaker = locator.turn(coding.document_id, coding.start)
         if flt.speaker and (speaker or "").casefold() != flt.speaker.casefold():
@@ -90,7 +93,7 @@ def retrieve(session: Session, flt: CodingFilter, *, context: int = DEFAULT_CONT
             line_start=locator.line(coding.document_id, coding.start),
             line_end=locator.line(coding.document_id, max(coding.start, coding.end - 1)),
             speaker=speaker, context_before=before, text=text[coding.start:coding.end],
-            context_after=after, memo=coding.memo, anchor=coding.anchor,
+            context_after=after, memo=coding.memo, anchor=coding.anchor, colour=colours[code_key],
         ))
     return passages
 
@@ -110,8 +113,8 @@ def marked_document(
 ) -> MarkedDocument:
     """A document and its codings by `coders` with `codes` (and the codes below them);
     no coders or no codes means all of them."""
-    from qcode.codes import descendant_ids, resolve_code
     from qcode.coders import find_coder
+    from qcode.codes import descendant_ids, resolve_code
 
     document = resolve_document(session, ref)
     query = (

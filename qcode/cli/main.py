@@ -45,7 +45,9 @@ class QcodeGroup(TyperGroup):
 
 
 def _is_exit(exc: BaseException) -> bool:
-    return isinstance(exc, (typer.Exit, typer.Abort, typer.TyperException))
+    import click
+
+    return isinstance(exc, (click.exceptions.Exit, click.exceptions.Abort, click.ClickException))
 
 
 app = typer.Typer(
@@ -85,7 +87,7 @@ def main(
 
 
 def _register() -> None:
-    from qcode.cli import browse, codebook, coding, history, importing, project, review
+    from qcode.cli import browse, bulk, codebook, coding, history, importing, project, retrieve, review
 
     project.register(app)
     importing.register(app)
@@ -94,6 +96,8 @@ def _register() -> None:
     coding.register(app)
     review.register(app)
     history.register(app)
+    retrieve.register(app)
+    bulk.register(app)
 
 
 _register()

@@ -1,0 +1,131 @@
+"""`qcode retrieve CODE`: every passage coded with a code, with where it is and some context."""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import asdict
+from typing import TYPE_CHECKING
+
+import typer
+
+from qcode.cli.output import FORMAT_OPTION, Format, emit, info, write_json
+from qcode.cli.review import CODER_FILTER, DOC_OPTION, SPEAKER_OPTION, WHERE_OPTION
+from qcode.cli.state import transaction
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from qcode.retrieve import Passage
+
+CSV_COLUMNS = ["id", "document", "code", "coder", "start", "end", "turn", "line_start",
+               "line_end", "speaker", "context_before", "text", "context_after", "memo"]
+OPEN, CLOSE = "⟦", "⟧"  # marks the coded text where there is no colour (pipes, files)
+WIDTH = 96
+
+
+def retrieve(
+    code: str = typer.Argument(..., help="The code (its passages and those of the codes below it)."),
+    coder: str = CODER_FILTER,
+    document: str = DOC_OPTION,
+    speaker: str = SPEAKER_OPTION,
+    where: list[str] = WHERE_OPTION,
+    context: int = typer.Option(80, "--context", "-C", min=0, max=5000,
+                                help="Characters of context before and after each passage."),
+    fmt: Format = FORMAT_OPTION,
+) -> None:
+    """Print every passage coded with CODE: document, turn, lines, speaker and context."""
+    from qcode.queries import CodingFilter, parse_where
+    from qcode.retrieve import retrieve as core_retrieve
+
+    flt = CodingFilter(document=document, code=code, coder=coder, speaker=speaker,
+                       where=parse_where(where or []))
+    with transaction(write=False) as session:
+        passages = core_retrieve(session, flt, context=context)
+    if fmt is Format.json:
+        write_json([asdict(p) for p in passages])
+    elif fmt is Format.csv:
+        emit([asdict(p) for p in passages], CSV_COLUMNS, fmt)
+    elif sys.stdout.isatty():
+        from rich.console import Console
+
+        print_rich(passages, Console())
+    else:
+        print_plain(passages)
+    documents = len({p.document for p in passages})
+    info(f"{len(passages)} passage{'s' if len(passages) != 1 else ''} in {documents} "
+         f"document{'s' if documents != 1 else ''}")
+
+
+def location(p: Passage) -> str:
+    lines = "" if p.line_start is None else (
+        f"l{p.line_start}" if p.line_start == p.line_end else f"l{p.line_start}-{p.line_end}")
+    return " ".join(part for part in (f"t{p.turn}" if p.turn else "", lines) if part) or f"c{p.start}"
+
+
+def header(p: Passage) -> str:
+    """`int_003.md  t12 l40-42  Respondent  [diaspora · ana]`"""
+    parts = [p.document, location(p), p.speaker or "", f"[{p.code} · {p.coder}]"]
+    return "  ".join(part for part in parts if part)
+
+
+def _flat(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
+def pieces(p: Passage) -> tuple[str, str, str]:
+    """Context before, passage, context after, on one line each, with `…` where text was cut."""
+    before = _flat(p.context_before).lstrip()
+    after = _flat(p.context_after).rstrip()
+    if before and p.start - len(p.context_before) > 0:
+        before = "…" + before
+    if after.strip():
+        after += "…"
+    return before, _flat(p.text), after
+
+
+def print_plain(passages: list[Passage]) -> None:
+    import textwrap
+
+    blocks = []
+    for p in passages:
+        before, text, after = pieces(p)
+        body = textwrap.fill(f"{before}{OPEN}{text}{CLOSE}{after}", WIDTH, initial_indent="    ",
+                             subsequent_indent="    ", break_long_words=False,
+                             break_on_hyphens=False)
+        memo = f"\n    memo: {_flat(p.memo)}" if p.memo else ""
+        blocks.append(f"{header(p)}\n{body}{memo}")
+    if blocks:
+        typer.echo("\n\n".join(blocks))
+
+
+def print_rich(passages: list[Passage], console: Console) -> None:
+    from rich.padding import Padding
+    from rich.text import Text
+
+    from qcode.highlight import text_colour_on
+
+    for index, p in enumerate(passages):
+        if index:
+            console.print()
+        head = Text()
+        head.append(p.document, style="bold")
+        head.append(f"  {location(p)}", style="cyan")
+        if p.speaker:
+            head.append(f"  {p.speaker}")
+        head.append("  [")
+        head.append(p.code, style=f"bold {p.colour}")
+        head.append(f" · {p.coder}]")
+        console.print(head)
+        before, text, after = pieces(p)
+        body = Text()
+        body.append(before, style="dim")
+        body.append(text, style=f"bold {text_colour_on(p.colour)} on {p.colour}")
+        body.append(after, style="dim")
+        console.print(Padding(body, (0, 0, 0, 4)))
+        if p.memo:
+            console.print(Padding(Text(f"memo: {_flat(p.memo)}", style="italic"), (0, 0, 0, 4)))
+
+
+def register(app: typer.Typer) -> None:
+    app.command("retrieve")(retrieve)
