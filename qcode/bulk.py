@@ -179,7 +179,8 @@ def read_codings_csv(path: Path, *, name: str | None = None, max_bytes: int = MA
             _shape(result, header, line, cells)
     except _Broken as exc:
         # The reader cannot find its feet again after this; later rows go unchecked.
-        result.problems.append((exc.line, f"cannot read the CSV from here on: {exc}"))
+        reason = "a quoted cell is never closed" if "end of data" in str(exc) else str(exc)
+        result.problems.append((exc.line, f"cannot read the CSV from here on: {reason}"))
     return result
 
 
@@ -254,28 +255,27 @@ def _check_coder(name: str) -> str | None:
     return None
 
 
-def _check_span(row: CsvRow, doc: Document) -> tuple[int, int] | str:
-    for column, value in (("start", row.start), ("end", row.end)):
-        if not _NUMBER.fullmatch(value):
-            return f"{column} `{value[:20]}` is not a whole number of characters"
+def _numbers(row: CsvRow) -> tuple[int, int] | list[str]:
+    problems = [f"{column} `{value[:20]}` is not a whole number of characters"
+                for column, value in (("start", row.start), ("end", row.end))
+                if not _NUMBER.fullmatch(value)]
+    if problems:
+        return problems
     start, end = int(row.start), int(row.end)
     if end <= start:
-        return f"span c{start}-{end} is empty: end must be after start"
-    if end > len(doc.text):
-        return f"span c{start}-{end} goes past the end of {doc.name} ({len(doc.text)} characters)"
+        return [f"span c{start}-{end} is empty: end must be after start"]
     return start, end
 
 
 def _check_row(lookup: _Lookup, row: CsvRow) -> _Checked | list[str]:
-    problems = []
     doc, code = lookup.document(row.document), lookup.code(row.code)
-    coder_problem = _check_coder(row.coder)
-    for found in (doc, code, coder_problem):
-        if isinstance(found, str):
-            problems.append(found)
-    span = _check_span(row, doc) if isinstance(doc, Document) else None
-    if isinstance(span, str):
-        problems.append(span)
+    span = _numbers(row)
+    problems = [p for p in (doc, code, _check_coder(row.coder)) if isinstance(p, str)]
+    if isinstance(span, list):
+        problems.extend(span)
+    elif isinstance(doc, Document) and span[1] > len(doc.text):
+        problems.append(f"span c{span[0]}-{span[1]} goes past the end of {doc.name} "
+                        f"({len(doc.text)} characters)")
     if problems:
         return problems
     assert isinstance(doc, Document) and isinstance(code, Code) and isinstance(span, tuple)

@@ -81,9 +81,12 @@ def list_coders(session: Session) -> list[CoderInfo]:
             .group_by(Coding.coder_id)
         ).all()
     }
-    last = dict(
-        session.execute(select(Event.actor, func.max(Event.at)).group_by(Event.actor)).all()
-    )
+    last = {
+        actor: at
+        for actor, at in session.execute(
+            select(Event.actor, func.max(Event.at)).group_by(Event.actor)
+        ).all()
+    }
     return [
         CoderInfo(
             name=c.name,

@@ -17,7 +17,7 @@ def _paths(codes: list[Code]) -> dict[str, Code]:
     for code in codes:
         parts, node, seen = [code.key], code, {code.id}
         while node.parent_id in by_id and node.parent_id not in seen:
-            node = by_id[node.parent_id]  # type: ignore[index]
+            node = by_id[node.parent_id]
             seen.add(node.id)
             parts.append(node.key)
         paths["/".join(reversed(parts))] = code

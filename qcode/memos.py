@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from qcode.coding import get_coding, snapshot
@@ -60,12 +60,12 @@ def set_memo(
         if coding.coder_id != coder.id and not force:
             raise QcodeError(f"coding {coding.id} belongs to another coder",
                              hint="pass --force to write on another coder's coding")
-        before = snapshot(coding, session)
+        coding_before = snapshot(coding, session)
         coding.memo = text or None
         coding.updated_at = utcnow()
         session.flush()
         record(session, actor=coder.name, action="memo", target_type="coding",
-               target_id=coding.id, before=before, after=snapshot(coding, session), batch=batch,
+               target_id=coding.id, before=coding_before, after=snapshot(coding, session), batch=batch,
                summary=f"memo on coding {coding.id}")
         return
     memo = session.execute(
@@ -88,7 +88,7 @@ def _memo_state(memo: Memo) -> dict[str, object]:
             "coder_id": memo.coder_id}
 
 
-def _target_is(target_id: int | None):  # type: ignore[no-untyped-def]
+def _target_is(target_id: int | None) -> ColumnElement[bool]:
     return Memo.target_id.is_(None) if target_id is None else Memo.target_id == target_id
 
 

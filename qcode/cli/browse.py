@@ -11,7 +11,13 @@ from qcode.cli.output import FORMAT_OPTION, Format, emit, write_json
 from qcode.cli.state import transaction
 
 if TYPE_CHECKING:
-    from qcode.documents import DocumentView
+    from collections.abc import Sequence
+
+    from rich.console import Console
+    from rich.text import Text
+
+    from qcode.documents import DocumentView, UnitInfo
+    from qcode.highlight import HighlightedUnit, Mark
 
 
 def docs(fmt: Format = FORMAT_OPTION) -> None:
@@ -30,27 +36,53 @@ def show(
     by: str = typer.Option(
         "line", "--by", help="Table layout: `line` (line numbers) or `turn` (one block per turn)."
     ),
+    coder: list[str] = typer.Option(
+        None, "--coder", help="Highlight only these coders' codings (repeatable or a,b)."
+    ),
+    code: list[str] = typer.Option(
+        None, "--code", "-c", help="Highlight only these codes and those below them (repeatable or a,b)."
+    ),
 ) -> None:
-    """Print a transcript with line and turn numbers and speakers, ready to cite."""
-    from qcode.documents import show_document
+    """Print a transcript with line and turn numbers and speakers, ready to cite, its coded
+    passages highlighted in the codebook's colours and labelled `code(coder)` in the margin."""
+    from qcode.retrieve import marked_document, split_names
 
     if by not in ("line", "turn"):
         raise typer.BadParameter("--by takes `line` or `turn`")
     with transaction(write=False) as session:
-        view = show_document(session, document)
+        marked = marked_document(session, document, coders=split_names(coder),
+                                 codes=split_names(code))
+    view = marked.view
     if fmt is Format.json:
-        write_json(asdict(view))
+        write_json({**asdict(view), "codings": [asdict(m) for m in marked.marks]})
     elif fmt is Format.csv:
         emit([asdict(u) for u in view.units], ["kind", "number", "start", "end", "speaker",
                                                "timestamp"], fmt)
-    elif by == "turn":
-        _print_turns(view)
     else:
-        _print_lines(view)
+        console = _terminal()
+        if by == "turn":
+            _print_turns(view, marked.marks, console)
+        else:
+            _print_lines(view, marked.marks, console)
 
 
-def _print_lines(view: DocumentView) -> None:
-    """Each line with its number; a turn's number where the turn starts."""
+def _terminal() -> Console | None:
+    """A rich console when stdout is a terminal; None means plain text (pipes, files)."""
+    import sys
+
+    if not sys.stdout.isatty():
+        return None
+    from rich.console import Console
+
+    return Console(highlight=False)
+
+
+def _title(view: DocumentView) -> str:
+    return f"# {view.name}" + (f"  (case {view.case})" if view.case else "")
+
+
+def _line_markers(view: DocumentView) -> dict[int, str]:
+    """`t12` on the line where turn 12 starts."""
     import bisect
 
     lines = [u for u in view.units if u.kind == "line"]
@@ -60,22 +92,119 @@ def _print_lines(view: DocumentView) -> None:
         index = bisect.bisect_right(line_starts, turn.start) - 1
         if index >= 0:
             markers.setdefault(lines[index].number, f"t{turn.number}")
+    return markers
+
+
+def _print_lines(view: DocumentView, marks: Sequence[Mark] = (), console: Console | None = None) -> None:
+    """Each line with its number; a turn's number where the turn starts; codings in the margin."""
+    from qcode.highlight import highlight
+
+    lines = highlight(view.text, [(u.number, u.start, u.end) for u in view.units if u.kind == "line"],
+                      marks)
+    markers = _line_markers(view)
     width = len(str(len(lines)))
-    typer.echo(f"# {view.name}" + (f"  (case {view.case})" if view.case else ""))
-    typer.echo(
-        "\n".join(
-            f"{u.number:>{width}} {markers.get(u.number, ''):>5}  {view.text[u.start:u.end]}"
-            for u in lines
-        )
-    )
+    if console is not None:
+        _rich_lines(view, lines, markers, width, console)
+        return
+    labelled = [len(view.text[u.start:u.end]) for u in lines if u.labels]
+    column = min(max(labelled, default=0), 80)
+    out = [_title(view)]
+    for u in lines:
+        row = f"{u.number:>{width}} {markers.get(u.number, ''):>5}  {view.text[u.start:u.end]}"
+        if u.labels:
+            row = f"{row:<{width + 8 + column}}   │ {', '.join(u.labels)}"
+        out.append(row)
+    typer.echo("\n".join(out))
 
 
-def _print_turns(view: DocumentView) -> None:
-    typer.echo(f"# {view.name}" + (f"  (case {view.case})" if view.case else ""))
-    for turn in (u for u in view.units if u.kind == "turn"):
+def _print_turns(view: DocumentView, marks: Sequence[Mark] = (), console: Console | None = None) -> None:
+    from qcode.highlight import highlight
+
+    turns = {u.number: u for u in view.units if u.kind == "turn"}
+    lit = highlight(view.text, [(u.number, u.start, u.end) for u in turns.values()], marks)
+    if console is not None:
+        _rich_turns(view, lit, turns, console)
+        return
+    typer.echo(_title(view))
+    for unit in lit:
+        turn = turns[unit.number]
         stamp = f" [{turn.timestamp}]" if turn.timestamp else ""
-        typer.echo(f"\nt{turn.number} {turn.speaker or '(no speaker)'}{stamp}")
+        labels = f"   │ {', '.join(unit.labels)}" if unit.labels else ""
+        typer.echo(f"\nt{turn.number} {turn.speaker or '(no speaker)'}{stamp}{labels}")
         typer.echo(view.text[turn.start:turn.end])
+
+
+def _styled(unit: HighlightedUnit) -> Text:
+    """The unit's text, each coded piece on its code's colour (underlined where codings overlap)."""
+    from rich.style import Style
+    from rich.text import Text
+
+    from qcode.highlight import innermost, normalise_colour, text_colour_on
+
+    text = Text()
+    for segment in unit.segments:
+        mark = innermost(segment.marks)
+        if mark is None:
+            text.append(segment.text)
+            continue
+        colour = normalise_colour(mark.colour, mark.code)
+        text.append(segment.text, Style(color=text_colour_on(colour), bgcolor=colour,
+                                        underline=len(segment.marks) > 1))
+    return text
+
+
+def _margin(unit: HighlightedUnit) -> Text:
+    from rich.text import Text
+
+    from qcode.highlight import normalise_colour
+
+    text = Text()
+    shown: list[str] = []
+    for mark in unit.marks:
+        if mark.label in shown:
+            continue
+        if shown:
+            text.append(", ")
+        shown.append(mark.label)
+        text.append(mark.label, style=f"bold {normalise_colour(mark.colour, mark.code)}")
+    return text
+
+
+def _rich_lines(view: DocumentView, lines: list[HighlightedUnit], markers: dict[int, str],
+                width: int, console: Console) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(justify="right", style="dim", min_width=width)
+    grid.add_column(justify="right", style="bold cyan", min_width=5)
+    grid.add_column(ratio=3, overflow="fold")
+    labelled = any(unit.marks for unit in lines)
+    if labelled:
+        grid.add_column(ratio=1, overflow="fold")
+    for unit in lines:
+        cells = [Text(str(unit.number)), Text(markers.get(unit.number, "")), _styled(unit)]
+        grid.add_row(*cells, *([_margin(unit)] if labelled else []))
+    console.print(Text(_title(view), style="bold"))
+    console.print(grid)
+
+
+def _rich_turns(view: DocumentView, lit: list[HighlightedUnit], turns: dict[int, UnitInfo],
+                console: Console) -> None:
+    from rich.text import Text
+
+    console.print(Text(_title(view), style="bold"))
+    for unit in lit:
+        turn = turns[unit.number]
+        head = Text(f"\nt{turn.number} ", style="bold cyan")
+        head.append(turn.speaker or "(no speaker)", style="bold")
+        if turn.timestamp:
+            head.append(f" [{turn.timestamp}]", style="dim")
+        if unit.labels:
+            head.append("   │ ")
+            head.append_text(_margin(unit))
+        console.print(head)
+        console.print(_styled(unit))
 
 
 def cases(fmt: Format = FORMAT_OPTION) -> None:

@@ -70,7 +70,7 @@ def autocode(
         info(f"{summary} (dry run: nothing was written)")
     else:
         tail = f"; `qcode undo --coder {shlex.quote(who)}` reverses it" if result.created else ""
-        info(f"{summary} with {result.code} by {who}{tail}")
+        info(f"{result.code} by {who}: {summary}{tail}")
 
 
 def import_codings(

@@ -70,18 +70,23 @@ def header(p: Passage) -> str:
 
 
 def _flat(text: str) -> str:
-    return re.sub(r"\s+", " ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _tidy(text: str) -> str:
+    """Runs of spaces to one space, line breaks (and blank lines) to one line break."""
+    return re.sub(r"[^\S\n]*\n\s*", "\n", re.sub(r"[^\S\n]+", " ", text))
 
 
 def pieces(p: Passage) -> tuple[str, str, str]:
-    """Context before, passage, context after, on one line each, with `…` where text was cut."""
-    before = _flat(p.context_before).lstrip()
-    after = _flat(p.context_after).rstrip()
+    """Context before, passage, context after, tidied, with `…` where the text was cut."""
+    before = _tidy(p.context_before).lstrip()
+    after = _tidy(p.context_after).rstrip()
     if before and p.start - len(p.context_before) > 0:
         before = "…" + before
     if after.strip():
         after += "…"
-    return before, _flat(p.text), after
+    return before, _tidy(p.text), after
 
 
 def print_plain(passages: list[Passage]) -> None:
@@ -90,9 +95,11 @@ def print_plain(passages: list[Passage]) -> None:
     blocks = []
     for p in passages:
         before, text, after = pieces(p)
-        body = textwrap.fill(f"{before}{OPEN}{text}{CLOSE}{after}", WIDTH, initial_indent="    ",
-                             subsequent_indent="    ", break_long_words=False,
-                             break_on_hyphens=False)
+        body = "\n".join(
+            textwrap.fill(line, WIDTH, initial_indent="    ", subsequent_indent="    ",
+                          break_long_words=False, break_on_hyphens=False)
+            for line in f"{before}{OPEN}{text}{CLOSE}{after}".split("\n")
+        )
         memo = f"\n    memo: {_flat(p.memo)}" if p.memo else ""
         blocks.append(f"{header(p)}\n{body}{memo}")
     if blocks:
