@@ -137,8 +137,8 @@ def autocode(
     dry_run: bool = False,
 ) -> AutocodeResult:
     """Code every unit in scope whose text `matcher` finds something in."""
+    from qcode.bulk import insert_coding
     from qcode.coders import get_or_create_coder
-    from qcode.coding import add_coding
 
     if scope.unit not in UNITS:
         raise UsageError(f"--unit takes {', '.join(UNITS)}, not {scope.unit!r}")
@@ -157,7 +157,9 @@ def autocode(
             new = (span.start, span.end) not in existing
             if new and not dry_run:
                 assert coder is not None
-                add_coding(session, doc, span, code, coder, batch=batch, action="autocode")
+                insert_coding(session, doc, span.start, span.end, code, coder, memo=None,
+                              actor=coder.name, action="autocode", batch=batch)
+                existing.add((span.start, span.end))
             result.matches.append(AutocodeMatch(
                 doc.name, unit.kind, unit.number, span.start, span.end, unit.speaker,
                 doc.text[span.start:span.end], "new" if new else "existing",

@@ -313,7 +313,7 @@ def import_codings(
 ) -> ImportCodingsResult:
     """Load every row of `parsed` as a coding (skipping ones already there), or none at all."""
     rows = check_rows(session, parsed)
-    names = sorted({r.coder for r in rows})
+    names = sorted({r.coder for r in rows}, key=lambda n: (n.casefold(), n))
     coders = {c.name: c for c in session.execute(
         select(Coder).where(Coder.name.in_(names))).scalars()}
     new_coders = tuple(n for n in names if n not in coders)
@@ -348,23 +348,32 @@ def _existing_keys(session: Session, document_ids: set[int]) -> set[tuple[int, i
 
 
 def _insert(session: Session, row: _Checked, coder: Coder, *, actor: str, batch: str) -> None:
-    """Like `coding.add_coding`, but the event is the importer's while the coding is the CSV
-    coder's, so the importer can undo the import as one action."""
+    insert_coding(session, row.document, row.start, row.end, row.code, coder, memo=row.memo,
+                  actor=actor, action="import-coding", batch=batch)
+
+
+def insert_coding(
+    session: Session, doc: Document, start: int, end: int, code: Code, coder: Coder, *,
+    memo: str | None, actor: str, action: str, batch: str,
+) -> Coding:
+    """`coding.add_coding` for callers that know the coding is new (they loaded what exists):
+    no lookup per row, and the event's actor may differ from the coding's coder, so that
+    whoever ran an import can undo it as one action."""
     from qcode.anchoring import context
     from qcode.coding import snapshot
     from qcode.events import record
 
-    doc = row.document
-    prefix, suffix = context(doc.text, row.start, row.end)
+    prefix, suffix = context(doc.text, start, end)
     coding = Coding(
-        document_id=doc.id, code_id=row.code.id, coder_id=coder.id, layer="coding",
-        start=row.start, end=row.end, quote=doc.text[row.start:row.end],
-        prefix=prefix, suffix=suffix, memo=row.memo,
+        document_id=doc.id, code_id=code.id, coder_id=coder.id, layer="coding",
+        start=start, end=end, quote=doc.text[start:end], prefix=prefix, suffix=suffix, memo=memo,
     )
     session.add(coding)
     session.flush()
+    owner = "" if coder.name == actor else f" ({coder.name})"
     record(
-        session, actor=actor, action="import-coding", target_type="coding", target_id=coding.id,
+        session, actor=actor, action=action, target_type="coding", target_id=coding.id,
         after=snapshot(coding, session), batch=batch,
-        summary=f"import-coding {doc.name} c{row.start}-{row.end} {row.code.key} ({coder.name})",
+        summary=f"{action} {doc.name} c{start}-{end} {code.key}{owner}",
     )
+    return coding

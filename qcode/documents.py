@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from qcode.errors import NotFoundError
+from qcode.segmentation import Unit as UnitInfo  # one shape for units, stored or computed
 from qcode.store.models import Case, Coding, Document, Unit
 
 UNIT_KINDS = ("turn", "paragraph", "sentence", "line")
@@ -26,16 +27,6 @@ class DocumentInfo:
     turns: int
     codings: int
     chars: int
-
-
-@dataclass(frozen=True)
-class UnitInfo:
-    kind: str
-    number: int
-    start: int
-    end: int
-    speaker: str | None
-    timestamp: str | None
 
 
 @dataclass(frozen=True)

@@ -5,12 +5,16 @@ from __future__ import annotations
 import shlex
 from dataclasses import asdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from qcode.cli.coding import CODER_OPTION
 from qcode.cli.output import FORMAT_OPTION, Format, emit, info, write_json
 from qcode.cli.state import transaction
+
+if TYPE_CHECKING:
+    from qcode.autocode import AutocodeResult
 
 
 def _plural(n: int, word: str, plural: str | None = None) -> str:
@@ -55,6 +59,10 @@ def autocode(
         who = coder_name(session, coder)
         result = core_autocode(session, target, who, matcher, scope, batch=new_batch(),
                                dry_run=dry_run)
+    _report(result, fmt, who)
+
+
+def _report(result: AutocodeResult, fmt: Format, who: str) -> None:
     rows = [{**asdict(m), "unit": f"{m.kind[0]}{m.number}", "text": " ".join(m.text.split())}
             for m in result.matches]
     if fmt is Format.json:
@@ -66,7 +74,7 @@ def autocode(
     summary = (f"{_plural(len(result.matches), 'unit')} matched in "
                f"{_plural(result.documents, 'document')}, {_plural(result.created, 'new coding')}, "
                f"{result.existing} already coded")
-    if dry_run:
+    if result.dry_run:
         info(f"{summary} (dry run: nothing was written)")
     else:
         tail = f"; `qcode undo --coder {shlex.quote(who)}` reverses it" if result.created else ""
@@ -76,7 +84,10 @@ def autocode(
 def import_codings(
     file: Path = typer.Argument(..., help="CSV with document, coder, code, start, end[, memo].",
                                 dir_okay=False),
-    coder: str = CODER_OPTION,
+    coder: str = typer.Option(
+        None, "--coder", envvar="QCODE_CODER", help="Who runs the import and can undo it (default: "
+        "QCODE_CODER, then the project's default coder); the codings belong to the CSV's coders."
+    ),
     dry_run: bool = typer.Option(False, "--dry-run", "-n",
                                  help="Check the file and count what would be loaded; write nothing."),
 ) -> None:

@@ -30,6 +30,11 @@ class QcodeGroup(TyperGroup):
             for problem in getattr(exc, "problems", [])[:200]:
                 typer.echo(problem, err=True)
             ctx.exit(exc.exit_code)
+        except BrokenPipeError:
+            # The reader (`head`, a pager) went away: stop quietly, as a Unix filter should.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            ctx.exit(141)
         except KeyboardInterrupt:
             typer.echo("interrupted; nothing half-done was kept", err=True)
             ctx.exit(130)
@@ -87,7 +92,18 @@ def main(
 
 
 def _register() -> None:
-    from qcode.cli import browse, bulk, codebook, coding, history, importing, project, retrieve, review
+    from qcode.cli import (
+        browse,
+        bulk,
+        codebook,
+        coding,
+        history,
+        importing,
+        project,
+        retrieve,
+        review,
+        search,
+    )
 
     project.register(app)
     importing.register(app)
@@ -98,6 +114,7 @@ def _register() -> None:
     history.register(app)
     retrieve.register(app)
     bulk.register(app)
+    search.register(app)
 
 
 _register()

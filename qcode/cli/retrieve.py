@@ -79,14 +79,11 @@ def _tidy(text: str) -> str:
 
 
 def pieces(p: Passage) -> tuple[str, str, str]:
-    """Context before, passage, context after, tidied, with `…` where the text was cut."""
+    """Context before, passage, context after, tidied; `…` where the context starts mid-text."""
     before = _tidy(p.context_before).lstrip()
-    after = _tidy(p.context_after).rstrip()
     if before and p.start - len(p.context_before) > 0:
         before = "…" + before
-    if after.strip():
-        after += "…"
-    return before, _tidy(p.text), after
+    return before, _tidy(p.text), _tidy(p.context_after).rstrip()
 
 
 def print_plain(passages: list[Passage]) -> None:
