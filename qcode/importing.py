@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from qcode.cases import CaseRow, apply_case
 from qcode.errors import InputError
 from qcode.ingest.base import ParsedDocument
+from qcode.store import fulltext
 from qcode.store.models import Coding, Document, Unit, utcnow
 
 _WORD = re.compile(r"\w+(?:['’-]\w+)*")
@@ -152,6 +153,7 @@ def store_document(
         reanchored, orphaned = _reanchor_codings(session, doc, parsed.text)
         doc.revision += 1
         doc.updated_at = utcnow()
+        fulltext.unindex_document(session.connection(), doc.id, doc.text)
         session.execute(delete(Unit).where(Unit.document_id == doc.id))
     doc.text = parsed.text
     doc.sha256 = digest
@@ -163,6 +165,7 @@ def store_document(
     doc.metadata_json = json.dumps(_jsonable(parsed.metadata), ensure_ascii=False, sort_keys=True)
     session.flush()
     _insert_units(session, doc.id, parsed)
+    fulltext.index_document(session.connection(), doc.id, parsed.text)
     _apply_case(session, doc, parsed.metadata, case_row)
     return ImportOutcome(
         name, status, words, turns, tuple(parsed.warnings), reanchored, orphaned

@@ -6,10 +6,10 @@ Why it looks like this:
   only tokens; its rowid is `units.id`. It exists only on SQLite with FTS5. Everywhere else,
   and whenever the index is not ready, `qcode.search` scans instead and finds the same rows.
 * What is indexed is `qcode.search.index_text(sentence)`: the tokens as qcode cuts and folds
-  them, joined by spaces. The FTS5 tokenizer (`unicode61 remove_diacritics 2`) then splits only
-  at those spaces, so its older Unicode tables (which glue 🙂 to a neighbouring word and keep
-  đ) cannot make it miss a sentence the matcher in `qcode.search` accepts. The index narrows;
-  the matcher decides.
+  them, joined by spaces (an ASCII sentence as it is: FTS5 cuts ASCII the same way). The FTS5
+  tokenizer (`unicode61 remove_diacritics 2`) then splits only at those spaces, so its older
+  Unicode tables (which glue 🙂 to a neighbouring word and keep đ) cannot make it miss a
+  sentence the matcher in `qcode.search` accepts. The index narrows; the matcher decides.
 * A contentless table (before SQLite 3.43) forgets a row only when told the text it indexed,
   so a document must be unindexed *before* its text or units change (`unindex_document`).
 * Whether the index is usable is recorded in `meta` (`fulltext_index`), not guessed from the
@@ -33,7 +33,7 @@ INDEX_VERSION = "fts5-1"  # bump when index_text() changes: existing indexes are
 
 _CREATE = (
     f"CREATE VIRTUAL TABLE {TABLE} USING fts5("
-    "text, content='', columnsize=0, tokenize='unicode61 remove_diacritics 2')"
+    "text, content='', tokenize='unicode61 remove_diacritics 2')"
 )
 _INSERT = f"INSERT INTO {TABLE} (rowid, text) VALUES (?, ?)"
 _DELETE = f"INSERT INTO {TABLE} ({TABLE}, rowid, text) VALUES ('delete', ?, ?)"
@@ -44,10 +44,10 @@ def fts5_available(conn: Connection) -> bool:
     """SQLite with the FTS5 module compiled in (asked once per process)."""
     if conn.dialect.name != "sqlite":
         return False
-    if "yes" not in _FTS5:
+    if "enabled" not in _FTS5:
         used = conn.exec_driver_sql("SELECT sqlite_compileoption_used('ENABLE_FTS5')").scalar()
-        _FTS5["yes"] = bool(used)
-    return _FTS5["yes"]
+        _FTS5["enabled"] = bool(used)
+    return _FTS5["enabled"]
 
 
 def _marked(conn: Connection) -> bool:
@@ -127,15 +127,15 @@ def _maintained(conn: Connection) -> bool:
 def _write(conn: Connection, statement: str, document_id: int, body: str) -> None:
     from qcode.search import index_text
 
-    spans = conn.execute(
+    units = conn.execute(
         select(Unit.id, Unit.start, Unit.end).where(
             Unit.document_id == document_id, Unit.kind == "sentence"
         )
     ).all()
-    rows = [(unit_id, index_text(body[start:end])) for unit_id, start, end in spans]
+    rows = [(unit_id, index_text(body[start:end])) for unit_id, start, end in units]
     rows = [row for row in rows if row[1]]
     if rows:
-        conn.exec_driver_sql(statement, rows)  # type: ignore[arg-type]
+        conn.exec_driver_sql(statement, rows)
 
 
 def _set_mark(conn: Connection, value: str) -> None:

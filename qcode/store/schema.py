@@ -11,10 +11,11 @@ from sqlalchemy import Connection, Engine, inspect, select
 from sqlalchemy.exc import OperationalError, ProgrammingError, SQLAlchemyError
 
 from qcode.errors import ProjectError, QcodeError
+from qcode.store import fulltext
 from qcode.store.engine import get_engine, sqlite_path
 from qcode.store.models import Base, Meta
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _CHECKED: set[str] = set()
 
@@ -72,6 +73,7 @@ def create_project(url: str, *, name: str) -> None:
             ("created_at", now),
         ):
             _set_meta(conn, key, value)
+        fulltext.install(conn)
     _CHECKED.add(url)
 
 
@@ -99,6 +101,8 @@ def ensure_current(url: str) -> MigrationReport | None:
     report = None
     if version < SCHEMA_VERSION:
         report = migrate(engine, url, version)
+    # A derived index, not schema: (re)built when missing, e.g. made where FTS5 was not at hand.
+    fulltext.heal(engine)
     _CHECKED.add(url)
     return report
 

@@ -17,6 +17,10 @@ from collections.abc import Callable
 
 from sqlalchemy import Connection
 
+from qcode.store.migrations import m0002_fulltext
+
 Migration = Callable[[Connection], None]
 
-MIGRATIONS: dict[int, Migration] = {}
+MIGRATIONS: dict[int, Migration] = {
+    2: m0002_fulltext.upgrade,
+}

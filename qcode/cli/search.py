@@ -1,0 +1,100 @@
+"""`qcode search QUERY`: keyword in context across the corpus."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import asdict
+from typing import TYPE_CHECKING
+
+import typer
+
+from qcode.cli.output import FORMAT_OPTION, Format, emit, info
+from qcode.cli.state import transaction
+
+if TYPE_CHECKING:
+    from qcode.search import SearchHit, SearchResult
+
+COLUMNS = ["document", "sentence", "turn", "line", "speaker", "start", "end", "left", "match", "right"]
+
+
+def search(
+    query: str = typer.Argument(..., help="What to find; see the query language above."),
+    speaker: str = typer.Option(None, "--speaker", help="Only what this speaker says (any case)."),
+    code: str = typer.Option(
+        None, "--code", help="Only inside codings of this code (its codebook id) or a code below it."
+    ),
+    where: list[str] = typer.Option(
+        None, "--where", metavar="KEY=VALUE", help="Only documents whose case has this attribute "
+        "(repeatable; all must hold)."
+    ),
+    doc: str = typer.Option(None, "--doc", help="Only this document (name, stem or unique prefix)."),
+    limit: int = typer.Option(50, "--limit", min=0, help="Show at most this many matches; 0 for all."),
+    fmt: Format = FORMAT_OPTION,
+) -> None:
+    """Find words and phrases in every transcript, shown in context with turn and line numbers.
+
+    Query language:
+
+    \b
+      export market      both words in the same sentence, in any order
+      "export market"    the words next to each other, in this order
+      export*            any word starting with "export" ("a phra"* works too)
+      cacak              finds Čačak: case and Latin diacritics are ignored;
+                         Cyrillic matches as written (case aside)
+
+    Other punctuation, AND, OR and brackets are not operators: they are words or are ignored.
+    One row per sentence; the counts of matches and documents go to stderr.
+    """
+    from qcode.search import search as run_search
+
+    conditions = [_key_value(item) for item in where or []]
+    with transaction(write=False) as session:
+        result = run_search(
+            session, query, speaker=speaker, code=code, where=conditions, document=doc, limit=limit
+        )
+    if fmt is Format.table:
+        _print_kwic(result.hits)
+    else:
+        emit([asdict(hit) for hit in result.hits], COLUMNS, fmt)
+    _summary(result, limit)
+
+
+def _key_value(item: str) -> tuple[str, str]:
+    key, sep, value = item.partition("=")
+    if not sep or not key.strip():
+        raise typer.BadParameter(f"--where takes KEY=VALUE, not `{item}`")
+    return key.strip(), value.strip()
+
+
+def _print_kwic(hits: list[SearchHit]) -> None:
+    """`document  t12 l40  speaker  …left [match] right…`, the matches aligned in one column."""
+    if not hits:
+        return
+    emphasise = sys.stdout.isatty()
+    refs = [f"t{h.turn if h.turn is not None else '-'} l{h.line}" for h in hits]
+    speakers = [(h.speaker or "")[:24] for h in hits]
+    doc_width = max(len(h.document) for h in hits)
+    ref_width = max(map(len, refs))
+    speaker_width = max(map(len, speakers))
+    context_width = max(len(h.left) for h in hits)
+    lines = []
+    for hit, ref, who in zip(hits, refs, speakers, strict=True):
+        match = typer.style(hit.match, bold=True, fg="yellow") if emphasise else hit.match
+        lines.append(
+            f"{hit.document:<{doc_width}}  {ref:<{ref_width}}  {who:<{speaker_width}}  "
+            f"…{hit.left:>{context_width}}[{match}]{hit.right}…"
+        )
+    typer.echo("\n".join(lines))
+
+
+def _summary(result: SearchResult, limit: int) -> None:
+    matches = "match" if result.total == 1 else "matches"
+    documents = "document" if result.documents == 1 else "documents"
+    message = f"{result.total} {matches} in {result.documents} {documents}"
+    if limit and result.total > limit:
+        message += f"; showing the first {limit} (--limit 0 shows all)"
+    info(message)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("search")(search)
