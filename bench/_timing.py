@@ -6,12 +6,17 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
+# Time what an installed qcode costs: with bytecode cached, as `pip install` leaves it, even where
+# the environment sets PYTHONDONTWRITEBYTECODE. Floors and commands run under the same settings.
+_PYCACHE = tempfile.mkdtemp(prefix="qcode-bench-pycache-")
+BYTECODE_ENV = {"PYTHONDONTWRITEBYTECODE": "", "PYTHONPYCACHEPREFIX": _PYCACHE}
 
 
 def qcode_argv(*args: str) -> list[str]:
@@ -25,7 +30,7 @@ def qcode_argv(*args: str) -> list[str]:
 def time_command(argv: Sequence[str], *, runs: int = 15, cwd: Path | None = None,
                  env: dict[str, str] | None = None) -> float:
     """Median wall time of a command, after one warm-up run (file cache, .pyc)."""
-    full_env = {**os.environ, **(env or {})}
+    full_env = {**os.environ, **BYTECODE_ENV, **(env or {})}
     subprocess.run(argv, cwd=cwd, env=full_env, check=True, capture_output=True)
     samples = []
     for _ in range(runs):

@@ -17,12 +17,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from _timing import PYTHON, qcode_argv, report, time_command
+from _timing import BYTECODE_ENV, PYTHON, qcode_argv, report, time_command
 from bench_startup import build_sample
 
 
 def time_tags(env: dict[str, str], document: str, runs: int = 15) -> float:
-    full = {**os.environ, **env}
+    full = {**os.environ, **BYTECODE_ENV, **env}
     samples = []
     for turn in range(2, runs + 3):
         argv = qcode_argv("tag", document, f"t{turn}", "diaspora", "--coder", "bench")

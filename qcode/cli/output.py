@@ -78,6 +78,10 @@ def write_table(
     title: str | None = None,
     numeric: Sequence[str] = (),
 ) -> None:
+    if not sys.stdout.isatty():
+        # Piped or redirected: plain aligned columns (greppable, and no rich import to pay for).
+        _plain_table(rows, columns, numeric)
+        return
     from rich.console import Console
     from rich.table import Table
 
@@ -89,9 +93,28 @@ def write_table(
         )
     for row in rows:
         table.add_row(*(_cell(row.get(c)) for c in columns))
-    # Piped tables are for reading, not parsing (use csv/json): give them room instead of wrapping.
-    console = Console() if sys.stdout.isatty() else Console(width=200)
-    console.print(table)
+    Console().print(table)
+
+
+def _plain_table(
+    rows: Sequence[Mapping[str, Any]], columns: Sequence[str], numeric: Sequence[str]
+) -> None:
+    def clip(text: str) -> str:
+        text = " ".join(text.split()) if "\n" in text else text
+        return text if len(text) <= 60 else text[:59] + "…"
+
+    cells = [[clip(_cell(row.get(c))) for c in columns] for row in rows]
+    widths = [max([len(c), *(len(r[i]) for r in cells)]) for i, c in enumerate(columns)]
+
+    def line(values: Sequence[str]) -> str:
+        parts = [
+            v.rjust(w) if c in numeric else v.ljust(w)
+            for v, w, c in zip(values, widths, columns, strict=True)
+        ]
+        return "  ".join(parts).rstrip()
+
+    out = [line(columns), line(["-" * w for w in widths]), *(line(r) for r in cells)]
+    sys.stdout.write("\n".join(out) + "\n")
 
 
 def emit(

@@ -85,6 +85,11 @@ def ensure_current(url: str) -> MigrationReport | None:
     try:
         with engine.connect() as conn:
             version = read_version(conn)
+            index_mark = (
+                conn.execute(select(Meta.value).where(Meta.key == fulltext.META_KEY)).scalar()
+                if version is not None
+                else None
+            )
     except SQLAlchemyError as exc:
         raise ProjectError(f"cannot read the project at {_describe(url)}: {_short(exc)}") from exc
     if version is None:
@@ -102,7 +107,8 @@ def ensure_current(url: str) -> MigrationReport | None:
     if version < SCHEMA_VERSION:
         report = migrate(engine, url, version)
     # A derived index, not schema: (re)built when missing, e.g. made where FTS5 was not at hand.
-    fulltext.heal(engine)
+    if index_mark != fulltext.INDEX_VERSION or report is not None:
+        fulltext.heal(engine)
     _CHECKED.add(url)
     return report
 
