@@ -27,17 +27,20 @@ def qcode_argv(*args: str) -> list[str]:
     return [PYTHON, "-m", "qcode", *args]
 
 
-def time_command(argv: Sequence[str], *, runs: int = 15, cwd: Path | None = None,
-                 env: dict[str, str] | None = None) -> float:
-    """Median wall time of a command, after one warm-up run (file cache, .pyc)."""
+def paired(argv: Sequence[str], floor: Sequence[str], *, env: dict[str, str] | None = None,
+           runs: int = 21, cwd: Path | None = None) -> tuple[float, float]:
+    """Medians of a command and of its floor, run alternately so both see the same load; the
+    first pair only warms the file cache and the compiled modules."""
     full_env = {**os.environ, **BYTECODE_ENV, **(env or {})}
-    subprocess.run(argv, cwd=cwd, env=full_env, check=True, capture_output=True)
-    samples = []
-    for _ in range(runs):
+    samples: dict[int, list[float]] = {0: [], 1: []}
+    for index in range(2 * runs + 2):
+        which = index % 2
         start = time.perf_counter()
-        subprocess.run(argv, cwd=cwd, env=full_env, check=True, capture_output=True)
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
+        subprocess.run(argv if which == 0 else floor, cwd=cwd, env=full_env, check=True,
+                       capture_output=True)
+        if index >= 2:
+            samples[which].append(time.perf_counter() - start)
+    return statistics.median(samples[0]), statistics.median(samples[1])
 
 
 def time_call(fn: Callable[[], object], *, runs: int = 3) -> float:

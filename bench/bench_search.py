@@ -14,33 +14,14 @@ PostgreSQL uses.
 
 from __future__ import annotations
 
-import os
 import shutil
-import statistics
-import subprocess
 import tempfile
-import time
-from collections.abc import Sequence
 from pathlib import Path
 
-from _timing import PYTHON, qcode_argv, time_call
+from _timing import PYTHON, paired, qcode_argv, time_call
 from bench_startup import build_sample
 
 QUERIES = ["cousin", "cacak", '"my cousin"', "export*", "family firm", "the"]
-
-
-def _paired(argv: Sequence[str], floor: Sequence[str], env: dict[str, str],
-            runs: int = 15) -> tuple[float, float]:
-    """Medians of the command and of the floor, run alternately so both see the same load."""
-    full_env = {**os.environ, **env}
-    samples: dict[int, list[float]] = {0: [], 1: []}
-    for index in range(2 * runs + 2):
-        which = index % 2
-        start = time.perf_counter()
-        subprocess.run(argv if which == 0 else floor, env=full_env, check=True, capture_output=True)
-        if index >= 2:  # the first pair warms the file cache and the compiled modules
-            samples[which].append(time.perf_counter() - start)
-    return statistics.median(samples[0]), statistics.median(samples[1])
 
 
 def _core_times(db: Path) -> list[tuple[str, float, float]]:
@@ -73,16 +54,13 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="qcode-bench-"))
     try:
         db = build_sample(folder)
-        # Compiled modules are cached (outside the repository), as in an installed package, even
-        # where PYTHONDONTWRITEBYTECODE is set; the floor runs under the same settings.
-        cache = {"PYTHONDONTWRITEBYTECODE": "", "PYTHONPYCACHEPREFIX": str(folder / "pycache")}
-        env = {"QCODE_DB": str(db), **cache}
+        env = {"QCODE_DB": str(db)}
         floor_argv = [PYTHON, "-c", "import typer, sqlalchemy.orm"]
         print(f"{'command':<36} {'seconds':>8} {'floor':>7} {'ratio':>6} {'beyond':>8}  target")
         commands = [("qcode search " + q, ["search", q], "≤ 100 ms beyond") for q in QUERIES]
         commands.append(("qcode docs (reference)", ["docs"], "—"))
         for name, args, target in commands:
-            seconds, floor = _paired(qcode_argv(*args), floor_argv, env)
+            seconds, floor = paired(qcode_argv(*args), floor_argv, env=env)
             beyond = (seconds - floor) * 1000
             print(f"{name:<36} {seconds:>8.3f} {floor:>7.3f} {seconds / floor:>6.2f} "
                   f"{beyond:>6.0f}ms  {target}")

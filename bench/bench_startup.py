@@ -14,7 +14,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from _timing import PYTHON, REPO, qcode_argv, report, time_command
+from _timing import PYTHON, REPO, paired, qcode_argv, report
 
 
 def build_sample(folder: Path) -> Path:
@@ -37,15 +37,15 @@ def main() -> None:
     try:
         db = build_sample(folder)
         env = {"QCODE_DB": str(db)}
-        floor_help = time_command([PYTHON, "-c", "import typer"])
-        help_ = time_command(qcode_argv("--help"))
-        floor_docs = time_command([PYTHON, "-c", "import typer, sqlalchemy.orm"])
-        docs = time_command(qcode_argv("docs"), env=env)
-        docs_json = time_command(qcode_argv("docs", "--format", "json"), env=env)
+        typer_floor = [PYTHON, "-c", "import typer"]
+        orm_floor = [PYTHON, "-c", "import typer, sqlalchemy.orm"]
+        help_, floor_help = paired(qcode_argv("--help"), typer_floor)
+        docs, floor_docs = paired(qcode_argv("docs"), orm_floor, env=env)
+        docs_json, floor_json = paired(qcode_argv("docs", "--format", "json"), orm_floor, env=env)
         report([
             ("qcode --help  vs  import typer", help_, floor_help, "≤ 2×"),
             ("qcode docs  vs  import typer, sqlalchemy.orm", docs, floor_docs, "≤ 1.5×"),
-            ("qcode docs --format json  vs  same floor", docs_json, floor_docs, "≤ 1.5×"),
+            ("qcode docs --format json  vs  same floor", docs_json, floor_json, "≤ 1.5×"),
         ])
     finally:
         shutil.rmtree(folder, ignore_errors=True)

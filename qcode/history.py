@@ -118,7 +118,7 @@ def undo(session: Session, actor: str) -> StepResult:
 
 
 def redo(session: Session, actor: str) -> StepResult:
-    applied, redoable = _state(session, actor)
+    _applied, redoable = _state(session, actor)
     if not redoable:
         raise QcodeError(f"nothing to redo for {actor}")
     target = redoable[-1]

@@ -68,8 +68,8 @@ def tag(
     fmt: Format = FORMAT_OPTION,
 ) -> None:
     """Code a passage: a turn, paragraph, sentence, lines, characters or a quote."""
-    from qcode.codes import resolve_code
     from qcode.coders import current_coder
+    from qcode.codes import resolve_code
     from qcode.coding import tag as core_tag
     from qcode.documents import resolve_document
     from qcode.events import new_batch
@@ -94,8 +94,8 @@ def untag(
     fmt: Format = FORMAT_OPTION,
 ) -> None:
     """Remove codings, by id or by the same target and code used to tag them."""
-    from qcode.codes import resolve_code
     from qcode.coders import current_coder
+    from qcode.codes import resolve_code
     from qcode.coding import find_codings, get_coding, remove_coding
     from qcode.documents import resolve_document
     from qcode.events import new_batch
@@ -122,8 +122,8 @@ def recode(
     fmt: Format = FORMAT_OPTION,
 ) -> None:
     """Change a coding's code, keeping its span, memo and history."""
-    from qcode.codes import resolve_code
     from qcode.coders import current_coder
+    from qcode.codes import resolve_code
     from qcode.coding import get_coding
     from qcode.coding import recode as core_recode
     from qcode.events import new_batch

@@ -55,7 +55,8 @@ def test_tag_a_turn_uses_the_default_coder(coded: Cli) -> None:
     [
         ("s3", "He knew a firm."),
         ("l4", "The firm in Vienna needed welders."),
-        ("l3-4", "Respondent: Through my cousin in Vienna. He knew a firm.\nThe firm in Vienna needed welders."),
+        ("l3-4", "Respondent: Through my cousin in Vienna. He knew a firm.\n"
+                 "The firm in Vienna needed welders."),
         ("t2-t3", None),
         ("c0-11", "Interviewer"),
     ],
