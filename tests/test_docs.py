@@ -36,3 +36,12 @@ def test_readme_mentions_every_top_level_command() -> None:
     names = typer.main.get_command(app).commands  # type: ignore[attr-defined]
     missing = [n for n in names if f"qcode {n}" not in readme]
     assert not missing, f"README does not show: {missing}"
+
+
+def test_schema_reference_is_up_to_date() -> None:
+    sys.path.insert(0, str(REPO / "scripts"))
+    from gen_schema_docs import render
+
+    assert (REPO / "docs" / "schema.md").read_text(encoding="utf-8") == render(), (
+        "docs/schema.md is stale: run `python scripts/gen_schema_docs.py`"
+    )
