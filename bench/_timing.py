@@ -43,6 +43,19 @@ def paired(argv: Sequence[str], floor: Sequence[str], *, env: dict[str, str] | N
     return statistics.median(samples[0]), statistics.median(samples[1])
 
 
+def time_command(argv: Sequence[str], *, runs: int = 15, cwd: Path | None = None,
+                 env: dict[str, str] | None = None) -> float:
+    """Median wall time of a command, after one warm-up run (file cache, compiled modules)."""
+    full_env = {**os.environ, **BYTECODE_ENV, **(env or {})}
+    subprocess.run(argv, cwd=cwd, env=full_env, check=True, capture_output=True)
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(argv, cwd=cwd, env=full_env, check=True, capture_output=True)
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples)
+
+
 def time_call(fn: Callable[[], object], *, runs: int = 3) -> float:
     samples = []
     for _ in range(runs):

@@ -91,17 +91,24 @@ class Locator:
         self._cache: dict[int, dict[str, list[tuple[int, int, int, str | None]]]] = {}
         self._start_cache: dict[tuple[int, str], list[int]] = {}
 
+    def preload(self, document_ids: Iterable[int]) -> None:
+        """Load the turns and lines of many documents in one query."""
+        wanted = sorted(set(document_ids) - set(self._cache))
+        for chunk in range(0, len(wanted), 500):
+            ids = wanted[chunk : chunk + 500]
+            for doc_id in ids:
+                self._cache[doc_id] = {}
+            rows = self.session.execute(
+                select(Unit.document_id, Unit.kind, Unit.start, Unit.end, Unit.number, Unit.speaker)
+                .where(Unit.document_id.in_(ids), Unit.kind.in_(("turn", "line")))
+                .order_by(Unit.document_id, Unit.kind, Unit.start)
+            ).all()
+            for doc_id, kind, start, end, number, speaker in rows:
+                self._cache[doc_id].setdefault(kind, []).append((start, end, number, speaker))
+
     def _units(self, document_id: int) -> dict[str, list[tuple[int, int, int, str | None]]]:
         if document_id not in self._cache:
-            by_kind: dict[str, list[tuple[int, int, int, str | None]]] = {}
-            rows = self.session.execute(
-                select(Unit.kind, Unit.start, Unit.end, Unit.number, Unit.speaker)
-                .where(Unit.document_id == document_id, Unit.kind.in_(("turn", "line")))
-                .order_by(Unit.kind, Unit.start)
-            ).all()
-            for kind, start, end, number, speaker in rows:
-                by_kind.setdefault(kind, []).append((start, end, number, speaker))
-            self._cache[document_id] = by_kind
+            self.preload([document_id])
         return self._cache[document_id]
 
     def _starts(self, document_id: int, kind: str) -> list[int]:
@@ -128,8 +135,10 @@ class Locator:
 
 def list_codings(session: Session, flt: CodingFilter) -> list[CodingRow]:
     locator = Locator(session)
+    found = session.execute(filtered_codings(session, flt)).all()
+    locator.preload(coding.document_id for coding, *_ in found)
     rows = []
-    for coding, doc_name, code_key, coder_name in session.execute(filtered_codings(session, flt)):
+    for coding, doc_name, code_key, coder_name in found:
         turn, speaker = locator.turn(coding.document_id, coding.start)
         if flt.speaker and (speaker or "").casefold() != flt.speaker.casefold():
             continue
