@@ -111,6 +111,7 @@ def undo(session: Session, actor: str) -> StepResult:
             hint="a codebook load is undone by loading the previous codebook file",
         )
     batch = new_batch()
+    _preload(session, target)
     for event in reversed(target):
         _apply(session, event, forward=False, actor=actor, batch=batch, undoes=target[0].batch,
                label="undo")
@@ -124,10 +125,18 @@ def redo(session: Session, actor: str) -> StepResult:
     target = redoable[-1]
     undo_batch = _undo_batch_of(session, actor, target[0].batch)
     batch = new_batch()
+    _preload(session, target)
     for event in target:
         _apply(session, event, forward=True, actor=actor, batch=batch, undoes=undo_batch,
                label="redo")
     return StepResult(batch, target[0].action, len(target), target[0].summary)
+
+
+def _preload(session: Session, events: list[Event]) -> None:
+    """Bring a batch's codings into the session at once (a bulk action may touch thousands)."""
+    ids = [e.target_id for e in events if e.target_type == "coding" and e.target_id is not None]
+    for start in range(0, len(ids), 500):
+        session.execute(select(Coding).where(Coding.id.in_(ids[start : start + 500]))).all()
 
 
 def _undo_batch_of(session: Session, actor: str, original: str) -> str:
@@ -158,7 +167,6 @@ def _apply(session: Session, event: Event, *, forward: bool, actor: str, batch: 
     record(session, actor=actor, action=label, target_type=event.target_type,
            target_id=event.target_id, before=before, after=after, batch=batch,
            summary=f"{label} {event.summary}", undoes=undoes)
-    session.flush()
 
 
 def _coding_fields(snap: dict[str, Any]) -> dict[str, Any]:
