@@ -7,7 +7,7 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from qcode.errors import InputError
@@ -98,35 +98,58 @@ def lookup_case_row(mapping: dict[str, CaseRow], document_name: str) -> CaseRow 
     return mapping.get(Path(document_name).stem)
 
 
-def apply_case(session: Session, doc: Document, row: CaseRow) -> None:
-    """Attach a document to its case (creating it) and set the case's attributes."""
-    case = session.execute(select(Case).where(Case.name == row.case)).scalar()
-    if case is None:
+def ensure_case(session: Session, row: CaseRow) -> int:
+    """The id of the row's case (created if new), with its attributes set; Core statements only,
+    since the importer runs this once per file."""
+    case_id = session.execute(select(Case.id).where(Case.name == row.case)).scalar()
+    if case_id is None:
         case = Case(name=row.case)
         session.add(case)
         session.flush()
-    doc.case_id = case.id
+        case_id = case.id
+    table = CaseAttribute.__table__
     existing = {
-        a.name: a
-        for a in session.execute(
-            select(CaseAttribute).where(CaseAttribute.case_id == case.id)
-        ).scalars()
+        name: value
+        for name, value in session.execute(
+            select(CaseAttribute.name, CaseAttribute.value).where(CaseAttribute.case_id == case_id)
+        ).all()
     }
+    new = [
+        {"case_id": case_id, "name": name, "value": value}
+        for name, value in row.attributes.items()
+        if name not in existing
+    ]
+    if new:
+        from qcode.store.bulk import insert_rows
+
+        insert_rows(session.connection(), table, new)  # type: ignore[arg-type]
     for name, value in row.attributes.items():
-        if name in existing:
-            existing[name].value = value
-        else:
-            session.add(CaseAttribute(case_id=case.id, name=name, value=value))
-    session.flush()
+        if name in existing and existing[name] != value:
+            session.execute(
+                update(CaseAttribute)
+                .where(CaseAttribute.case_id == case_id, CaseAttribute.name == name)
+                .values(value=value)
+            )
+    return case_id
 
 
-def apply_cases_to_existing(session: Session, mapping: dict[str, CaseRow]) -> int:
-    """Apply a cases file to documents already in the project; returns how many matched."""
+def apply_case(session: Session, document_id: int, row: CaseRow) -> None:
+    """Attach a document to its case (creating it) and set the case's attributes."""
+    case_id = ensure_case(session, row)
+    session.execute(update(Document).where(Document.id == document_id).values(case_id=case_id))
+
+
+def apply_cases_to_existing(
+    session: Session, mapping: dict[str, CaseRow], *, skip: frozenset[str] = frozenset()
+) -> int:
+    """Apply a cases file to the project's documents (but those in `skip`, done already);
+    returns how many documents the file matched."""
     matched = 0
-    for doc in session.execute(select(Document)).scalars():
-        row = lookup_case_row(mapping, doc.name)
+    for doc_id, name in session.execute(select(Document.id, Document.name)).all():
+        row = lookup_case_row(mapping, name)
         if row is not None:
-            apply_case(session, doc, row)
+            if name not in skip:
+                apply_case(session, doc_id, row)
             matched += 1
     return matched
 

@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from qcode.cases import CaseRow, apply_case
+from qcode.cases import CaseRow, ensure_case
 from qcode.errors import InputError
 from qcode.ingest.base import ParsedDocument
 from qcode.store import fulltext
@@ -174,6 +174,7 @@ def store_document(
 
 def _insert_units(session: Session, document_id: int, parsed: ParsedDocument) -> None:
     from qcode.segmentation import segment
+    from qcode.store.bulk import insert_rows
 
     rows = [
         {
@@ -187,9 +188,7 @@ def _insert_units(session: Session, document_id: int, parsed: ParsedDocument) ->
         }
         for u in segment(parsed.text, parsed.turns)
     ]
-    if rows:
-        # A Core executemany: one prepared statement for all units (the ORM path emits one each).
-        session.execute(insert(Unit.__table__), rows)  # type: ignore[arg-type]
+    insert_rows(session.connection(), Unit.__table__, rows)  # type: ignore[arg-type]
 
 
 def _apply_case(
@@ -203,7 +202,7 @@ def _apply_case(
             str(k): v for k, v in metadata.items() if k not in _DOCUMENT_KEYS and _scalar(v)
         }
         case_row = CaseRow(case=str(case_name), attributes={k: _text(v) for k, v in attrs.items()})
-    apply_case(session, doc, case_row)
+    doc.case_id = ensure_case(session, case_row)
 
 
 def _reanchor_codings(session: Session, doc: Document, new_text: str) -> tuple[int, int]:

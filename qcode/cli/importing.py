@@ -50,9 +50,10 @@ def import_(
     failures = list(collected.errors)
     for message in collected.errors:
         error(message)
-    counts = _import_files(collected.files, options, case_map, failures)
+    done: set[str] = set()
+    counts = _import_files(collected.files, options, case_map, failures, done)
     if case_map:
-        _apply_cases(case_map)
+        _apply_cases(case_map, skip=frozenset(done))
     _report(counts, collected.skipped, failures)
     if failures:
         raise typer.Exit(1)
@@ -77,8 +78,13 @@ def _read_cases(cases: Path | None) -> CaseMap | None:
 
 
 def _import_files(
-    files: list[Path], options: ImportOptions, case_map: CaseMap | None, failures: list[str]
+    files: list[Path],
+    options: ImportOptions,
+    case_map: CaseMap | None,
+    failures: list[str],
+    done: set[str],
 ) -> dict[str, int]:
+    """Import each file in its own transaction; names stored (or found unchanged) go to `done`."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -102,6 +108,7 @@ def _import_files(
                 failures.append(str(exc))
                 progress.console.print(f"[red]error:[/red] {exc}", markup=True, highlight=False)
             else:
+                done.add(outcome.name)
                 counts[outcome.status] += 1
                 counts["words"] += outcome.words if outcome.status != "unchanged" else 0
                 for message in outcome.warnings:
@@ -112,12 +119,13 @@ def _import_files(
     return counts
 
 
-def _apply_cases(case_map: CaseMap) -> None:
+def _apply_cases(case_map: CaseMap, *, skip: frozenset[str]) -> None:
+    """Apply the cases file to documents imported before (this run's files have it already)."""
     from qcode.cases import apply_cases_to_existing
     from qcode.cli.state import transaction
 
     with transaction(write=True) as session:
-        matched = apply_cases_to_existing(session, case_map)
+        matched = apply_cases_to_existing(session, case_map, skip=skip)
     unmatched = len(case_map) - matched
     info(f"cases: {matched} documents matched the cases file" + (
         f", {unmatched} rows named no document in the project" if unmatched > 0 else ""))
