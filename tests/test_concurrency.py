@@ -35,14 +35,19 @@ WORKER = textwrap.dedent(
 ).format(n=SENTENCES)
 
 
-@pytest.fixture
-def busy_project(cli: Cli, tmp_path: Path) -> Path:
+def _prepare(cli: Cli, tmp_path: Path) -> None:
+    """A project with the small codebook and one document of SENTENCES sentences."""
     book = tmp_path / "book.yaml"
     book.write_text(V1, "utf-8")
     assert cli("init", "--codebook", str(book)).exit_code == 0
     body = " ".join(f"Sentence number {i} is about exporting." for i in range(1, SENTENCES + 1))
     (tmp_path / "doc.txt").write_text(f"Respondent: {body}\n", "utf-8")
     assert cli("import", str(tmp_path / "doc.txt")).exit_code == 0
+
+
+@pytest.fixture
+def busy_project(cli: Cli, tmp_path: Path) -> Path:
+    _prepare(cli, tmp_path)
     return tmp_path / "qcode.db"
 
 
@@ -92,13 +97,7 @@ def test_concurrent_coders_lose_and_duplicate_nothing(busy_project: Path) -> Non
 def test_concurrent_coders_on_postgres(pg_empty: str, tmp_path: Path) -> None:
     from sqlalchemy import create_engine, text
 
-    cli = Cli(tmp_path, pg_empty)
-    book = tmp_path / "book.yaml"
-    book.write_text(V1, "utf-8")
-    assert cli("init", "--codebook", str(book)).exit_code == 0
-    body = " ".join(f"Sentence number {i} is about exporting." for i in range(1, SENTENCES + 1))
-    (tmp_path / "doc.txt").write_text(f"Respondent: {body}\n", "utf-8")
-    assert cli("import", str(tmp_path / "doc.txt")).exit_code == 0
+    _prepare(Cli(tmp_path, pg_empty), tmp_path)
     _run_workers(pg_empty)
     engine = create_engine(pg_empty)
     with engine.connect() as conn:
