@@ -90,10 +90,13 @@ def _two_coder_result(
     if name == "Scott's pi":
         wbar_row = wbar_col = (wbar_row + wbar_col) / 2.0
     dev = w - (1.0 - value) * (wbar_row[:, None] + wbar_col[None, :])
-    var = (float((p * dev**2).sum()) - (pa - 2.0 * (1.0 - value) * pe) ** 2) / (
-        n * (1.0 - pe) ** 2
-    )
-    se = math.sqrt(max(var, 0.0))
+    first = float((p * dev**2).sum())
+    spread = first - (pa - 2.0 * (1.0 - value) * pe) ** 2
+    # The two terms cancel exactly under perfect agreement; rounding leaves ~1e-17, whose square
+    # root (~1e-9) would pose as a standard error. Treat a relative residue below 1e-12 as zero.
+    if spread <= 1e-12 * first:
+        spread = 0.0
+    se = math.sqrt(spread / (n * (1.0 - pe) ** 2))
     return AgreementResult(name, value, pa, pe, n, 2, q, se, weights)
 
 

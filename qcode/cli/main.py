@@ -99,6 +99,7 @@ def _register() -> None:
         coding,
         history,
         importing,
+        interactive,
         project,
         retrieve,
         review,
@@ -110,6 +111,7 @@ def _register() -> None:
     browse.register(app)
     app.add_typer(codebook.app, name="codebook")
     coding.register(app)
+    interactive.register(app)
     review.register(app)
     history.register(app)
     retrieve.register(app)
