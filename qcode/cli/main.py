@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from typing import Any
@@ -11,6 +12,11 @@ from typer.core import TyperGroup
 
 from qcode import __version__
 from qcode.cli.state import STATE
+
+# A command is a short-lived process that allocates many long-lived objects while importing
+# (SQLAlchemy, the models) and few cycles after: collecting every 700 allocations spends ~40 ms
+# of a ~100 ms start on nothing. Collections still run, just less often.
+gc.set_threshold(50_000, 20, 20)
 
 
 class QcodeGroup(TyperGroup):
