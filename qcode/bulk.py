@@ -31,6 +31,8 @@ from qcode.store.models import Code, Coder, Coding, Document
 REQUIRED = ("document", "coder", "code", "start", "end")
 OPTIONAL = ("memo",)
 IGNORED = ("id",)
+# What `qcode codings --format csv` writes, so that export and import round-trip.
+CSV_COLUMNS = REQUIRED + OPTIONAL
 DELIMITERS = (",", ";", "\t")
 MAX_PROBLEMS = 50
 MAX_BYTES = 200 * 2**20

@@ -82,7 +82,8 @@ def load_codebook(
     rows = {c.key: c for c in session.execute(select(Code)).scalars()}
     counts = coding_counts(session)
     matched, renamed = _match_rows(book, rows)
-    missing = [key for key, row in rows.items() if row.id not in {r.id for r in matched.values()}]
+    kept = {r.id for r in matched.values()}
+    missing = [key for key, row in rows.items() if row.id not in kept]
     _check_removals(missing, rows, counts, retire_removed)
     number = (latest.number + 1) if latest else 1
     added, updated = _upsert_codes(session, book, matched, number)

@@ -65,12 +65,16 @@ def snapshot(coding: Coding, session: Session) -> dict[str, Any]:
     }
 
 
-def info(session: Session, coding: Coding) -> CodingInfo:
-    snap = snapshot(coding, session)
+def info_from(snap: dict[str, Any]) -> CodingInfo:
+    """The listing view of a coding, from its snapshot (no further queries)."""
     return CodingInfo(
-        coding.id, snap["document"], snap["code"], snap["coder"], coding.start, coding.end,
-        coding.quote, coding.memo,
+        snap["id"], snap["document"], snap["code"], snap["coder"], snap["start"], snap["end"],
+        snap["quote"], snap["memo"],
     )
+
+
+def info(session: Session, coding: Coding) -> CodingInfo:
+    return info_from(snapshot(coding, session))
 
 
 def add_coding(
@@ -165,7 +169,6 @@ def remove_coding(
 ) -> CodingInfo:
     _check_owner(session, coding, coder, force)
     before = snapshot(coding, session)
-    result = info(session, coding)
     session.delete(coding)
     session.flush()
     record(
@@ -173,7 +176,7 @@ def remove_coding(
         before=before, batch=batch,
         summary=f"untag {before['document']} c{before['start']}-{before['end']} {before['code']}",
     )
-    return result
+    return info_from(before)
 
 
 def find_codings(
@@ -219,9 +222,10 @@ def recode(
     coding.code_id = code.id
     coding.updated_at = utcnow()
     session.flush()
+    after = snapshot(coding, session)
     record(
         session, actor=coder.name, action="recode", target_type="coding", target_id=coding.id,
-        before=before, after=snapshot(coding, session), batch=batch,
+        before=before, after=after, batch=batch,
         summary=f"recode {coding.id} {before['code']} -> {code.key}",
     )
-    return info(session, coding)
+    return info_from(after)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -71,6 +70,3 @@ def summary(session: Session) -> Summary:
         codings=count(Coding.id),
     )
 
-
-def default_project_name(url_or_path: str) -> str:
-    return Path(url_or_path.rsplit("/", 1)[-1]).stem or "qcode project"

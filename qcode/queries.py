@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Select, and_, select
 from sqlalchemy.orm import Session, aliased
 
+from qcode.coding import CodingInfo
 from qcode.errors import UsageError
 from qcode.store.models import CaseAttribute, Code, Coder, Coding, Document, Unit
 
@@ -25,16 +26,10 @@ class CodingFilter:
     layer: str = "coding"
 
 
-@dataclass(frozen=True)
-class CodingRow:
-    id: int
-    document: str
-    code: str
-    coder: str
-    start: int
-    end: int
-    text: str
-    memo: str | None
+@dataclass(frozen=True, kw_only=True)
+class CodingRow(CodingInfo):
+    """A coding with where it sits: what `qcode codings` lists."""
+
     speaker: str | None
     turn: int | None
     line_start: int | None

@@ -9,9 +9,6 @@ import typer
 from qcode.cli.output import FORMAT_OPTION, Format, emit, write_json
 from qcode.cli.state import transaction
 
-CSV_COLUMNS = ["document", "coder", "code", "start", "end", "memo"]
-
-
 DOC_OPTION = typer.Option(None, "--doc", "-d", help="Only this document.")
 CODE_OPTION = typer.Option(None, "--code", "-c", help="Only this code and the codes below it.")
 CODER_FILTER = typer.Option(None, "--coder", help="Only this coder's codings.")
@@ -37,6 +34,8 @@ def codings(
     if fmt is Format.json:
         write_json([asdict(r) for r in rows])
     elif fmt is Format.csv:
+        from qcode.bulk import CSV_COLUMNS
+
         emit([asdict(r) for r in rows], CSV_COLUMNS, fmt)
     else:
         table = [

@@ -148,9 +148,12 @@ class Codebook:
 
     def depth_first(self) -> tuple[Code, ...]:
         """Every code reachable from the roots, parents before children, siblings in order."""
+        return self._walk(self.roots(), set())
+
+    def _walk(self, start: tuple[Code, ...], seen: set[str]) -> tuple[Code, ...]:
+        """Depth-first from `start` in sibling order, skipping ids in `seen` (cycle-safe)."""
         ordered: list[Code] = []
-        stack = list(reversed(self.roots()))
-        seen: set[str] = set()
+        stack = list(reversed(start))
         while stack:
             code = stack.pop()
             if code.id in seen:
@@ -185,17 +188,7 @@ class Codebook:
 
     def descendants(self, code_id: str) -> tuple[Code, ...]:
         """Children, grandchildren, … in tree order (the code itself excluded)."""
-        ordered: list[Code] = []
-        seen = {self.by_id(code_id).id}
-        stack = list(reversed(self.children_of(code_id)))
-        while stack:
-            code = stack.pop()
-            if code.id in seen:
-                continue
-            seen.add(code.id)
-            ordered.append(code)
-            stack.extend(reversed(self.children_of(code.id)))
-        return tuple(ordered)
+        return self._walk(self.children_of(code_id), {self.by_id(code_id).id})
 
     def effective_colour(self, code_id: str) -> str | None:
         """The code's own colour, else the nearest ancestor's, else None."""

@@ -5,22 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
+from tests.cli.conftest import TRANSCRIPT
 from tests.cli.test_codebook_cli import V1
-from tests.cli.test_coding_cli import TRANSCRIPT
 from tests.conftest import Cli, Run
-
-
-@pytest.fixture
-def coded(cli: Cli, tmp_path: Path) -> Cli:
-    book = tmp_path / "book.yaml"
-    book.write_text(V1, "utf-8")
-    assert cli("init", "--codebook", str(book), "--coder", "ana").exit_code == 0
-    src = tmp_path / "int_001.txt"
-    src.write_text(TRANSCRIPT, "utf-8")
-    assert cli("import", str(src)).exit_code == 0
-    return cli
 
 
 def _session(cli: Cli, keys: str, *args: str) -> Run:

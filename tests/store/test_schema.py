@@ -69,6 +69,19 @@ def test_not_a_project_is_refused(tmp_path: Path) -> None:
         ensure_current(to_url(path))
 
 
+def _project_with_pending_migration(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, upgrade: object
+) -> str:
+    """A current project, and a qcode that knows one more schema version reached by `upgrade`."""
+    from qcode.store import migrations
+
+    url = _fresh(tmp_path)
+    schema._CHECKED.discard(url)
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
+    monkeypatch.setitem(migrations.MIGRATIONS, SCHEMA_VERSION + 1, upgrade)
+    return url
+
+
 def _add_table_migration(conn: object) -> None:
     conn.execute(text("CREATE TABLE extra (id INTEGER PRIMARY KEY, note TEXT)"))  # type: ignore[attr-defined]
 
@@ -76,12 +89,7 @@ def _add_table_migration(conn: object) -> None:
 def test_old_project_is_backed_up_then_migrated(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    url = _fresh(tmp_path)
-    schema._CHECKED.discard(url)
-    monkeypatch.setattr(schema, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
-    from qcode.store import migrations
-
-    monkeypatch.setitem(migrations.MIGRATIONS, SCHEMA_VERSION + 1, _add_table_migration)
+    url = _project_with_pending_migration(tmp_path, monkeypatch, _add_table_migration)
     report = ensure_current(url)
     assert report is not None and report.backup is not None and report.backup.exists()
     assert (report.from_version, report.to_version) == (SCHEMA_VERSION, SCHEMA_VERSION + 1)
@@ -103,12 +111,7 @@ def _failing_migration(conn: object) -> None:
 def test_failed_migration_leaves_the_project_as_it_was(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    url = _fresh(tmp_path)
-    schema._CHECKED.discard(url)
-    monkeypatch.setattr(schema, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
-    from qcode.store import migrations
-
-    monkeypatch.setitem(migrations.MIGRATIONS, SCHEMA_VERSION + 1, _failing_migration)
+    url = _project_with_pending_migration(tmp_path, monkeypatch, _failing_migration)
     with pytest.raises(ProjectError, match="migration from schema"):
         ensure_current(url)
     with get_engine(url).connect() as conn:
