@@ -34,13 +34,13 @@ def time_tags(env: dict[str, str], document: str, runs: int = 15) -> float:
 
 def seed_codings(db: Path, count: int = 300) -> None:
     """Spread codings over the corpus in-process (fast) so listings have work to do."""
-    from qcode.coders import get_or_create_coder
-    from qcode.codes import resolve_code
-    from qcode.coding import tag
-    from qcode.events import new_batch
+    from qcode.coding.coders import get_or_create_coder
+    from qcode.coding.codes import resolve_code
+    from qcode.coding.tagging import tag
+    from qcode.coding.targets import Span
     from qcode.store.engine import session_scope, to_url
+    from qcode.store.events import new_batch
     from qcode.store.models import Document, Unit
-    from qcode.targets import Span
 
     with session_scope(to_url(db), write=True) as session:
         coder = get_or_create_coder(session, "seed")

@@ -20,7 +20,7 @@ INTERVIEWS = REPO / "interviews"
 
 
 def parse_only() -> float:
-    from qcode.importing import ImportOptions, collect_paths, read_file
+    from qcode.corpus.importing import ImportOptions, collect_paths, read_file
 
     start = time.perf_counter()
     collected = collect_paths([INTERVIEWS])

@@ -16,13 +16,13 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.text import Text
 
-    from qcode.documents import DocumentView, UnitInfo
-    from qcode.highlight import HighlightedUnit, Mark
+    from qcode.coding.highlight import HighlightedUnit, Mark
+    from qcode.corpus.documents import DocumentView, UnitInfo
 
 
 def docs(fmt: Format = FORMAT_OPTION) -> None:
     """List documents with their case, words, speaker turns and codings."""
-    from qcode.documents import list_documents
+    from qcode.corpus.documents import list_documents
 
     with transaction(write=False) as session:
         rows = [asdict(d) for d in list_documents(session)]
@@ -45,7 +45,7 @@ def show(
 ) -> None:
     """Print a transcript with line and turn numbers and speakers, ready to cite, its coded
     passages highlighted in the codebook's colours and labelled `code(coder)` in the margin."""
-    from qcode.retrieve import marked_document, split_names
+    from qcode.coding.retrieve import marked_document, split_names
 
     if by not in ("line", "turn"):
         raise typer.BadParameter("--by takes `line` or `turn`")
@@ -97,7 +97,7 @@ def _line_markers(view: DocumentView) -> dict[int, str]:
 
 def _print_lines(view: DocumentView, marks: Sequence[Mark] = (), console: Console | None = None) -> None:
     """Each line with its number; a turn's number where the turn starts; codings in the margin."""
-    from qcode.highlight import highlight
+    from qcode.coding.highlight import highlight
 
     lines = highlight(view.text, [(u.number, u.start, u.end) for u in view.units if u.kind == "line"],
                       marks)
@@ -118,7 +118,7 @@ def _print_lines(view: DocumentView, marks: Sequence[Mark] = (), console: Consol
 
 
 def _print_turns(view: DocumentView, marks: Sequence[Mark] = (), console: Console | None = None) -> None:
-    from qcode.highlight import highlight
+    from qcode.coding.highlight import highlight
 
     turns = {u.number: u for u in view.units if u.kind == "turn"}
     lit = highlight(view.text, [(u.number, u.start, u.end) for u in turns.values()], marks)
@@ -139,7 +139,7 @@ def _styled(unit: HighlightedUnit) -> Text:
     from rich.style import Style
     from rich.text import Text
 
-    from qcode.highlight import innermost, normalise_colour, text_colour_on
+    from qcode.coding.highlight import innermost, normalise_colour, text_colour_on
 
     text = Text()
     for segment in unit.segments:
@@ -156,7 +156,7 @@ def _styled(unit: HighlightedUnit) -> Text:
 def _margin(unit: HighlightedUnit) -> Text:
     from rich.text import Text
 
-    from qcode.highlight import normalise_colour
+    from qcode.coding.highlight import normalise_colour
 
     text = Text()
     shown: list[str] = []
@@ -209,7 +209,7 @@ def _rich_turns(view: DocumentView, lit: list[HighlightedUnit], turns: dict[int,
 
 def cases(fmt: Format = FORMAT_OPTION) -> None:
     """List cases with their attributes and number of documents."""
-    from qcode.cases import list_cases
+    from qcode.corpus.cases import list_cases
 
     with transaction(write=False) as session:
         infos = list_cases(session)

@@ -14,7 +14,7 @@ from qcode.cli.output import FORMAT_OPTION, Format, emit, info, write_json
 from qcode.cli.state import transaction
 
 if TYPE_CHECKING:
-    from qcode.autocode import AutocodeResult
+    from qcode.coding.autocode import AutocodeResult
 
 
 def _plural(n: int, word: str, plural: str | None = None) -> str:
@@ -41,13 +41,13 @@ def autocode(
     fmt: Format = FORMAT_OPTION,
 ) -> None:
     """Code every sentence, turn or paragraph matching a pattern; one `qcode undo` reverses it."""
-    from qcode.autocode import UNITS, AutocodeScope, build_pattern
-    from qcode.autocode import autocode as core_autocode
-    from qcode.coders import coder_name
-    from qcode.codes import resolve_code
+    from qcode.coding.autocode import UNITS, AutocodeScope, build_pattern
+    from qcode.coding.autocode import autocode as core_autocode
+    from qcode.coding.coders import coder_name
+    from qcode.coding.codes import resolve_code
+    from qcode.coding.queries import parse_where
     from qcode.errors import UsageError
-    from qcode.events import new_batch
-    from qcode.queries import parse_where
+    from qcode.store.events import new_batch
 
     if unit not in UNITS:
         raise UsageError(f"--unit takes {', '.join(UNITS)}, not {unit!r}")
@@ -92,10 +92,10 @@ def import_codings(
                                  help="Check the file and count what would be loaded; write nothing."),
 ) -> None:
     """Load codings from a CSV (as `qcode codings --format csv` writes it): all rows or none."""
-    from qcode.bulk import import_codings as core_import
-    from qcode.bulk import read_codings_csv
-    from qcode.coders import coder_name, current_coder
-    from qcode.events import new_batch
+    from qcode.coding.bulk import import_codings as core_import
+    from qcode.coding.bulk import read_codings_csv
+    from qcode.coding.coders import coder_name, current_coder
+    from qcode.store.events import new_batch
 
     parsed = read_codings_csv(file, name=str(file))
     with transaction(write=not dry_run) as session:

@@ -47,7 +47,7 @@ def load(
 
 
 def load_and_report(book: Codebook, file: Path, *, retire_removed: bool) -> None:
-    from qcode.codebook_store import load_codebook
+    from qcode.codebook.store import load_codebook
 
     with transaction(write=True) as session:
         result = load_codebook(
@@ -68,7 +68,7 @@ def load_and_report(book: Codebook, file: Path, *, retire_removed: bool) -> None
 @app.command("show")
 def show(fmt: Format = FORMAT_OPTION) -> None:
     """Print the code tree with coding counts (own and including descendants)."""
-    from qcode.codebook_store import code_tree
+    from qcode.codebook.store import code_tree
 
     with transaction(write=False) as session:
         nodes = code_tree(session)
@@ -96,7 +96,7 @@ def diff(file: Path = typer.Argument(..., help="A YAML codebook file.")) -> None
     """Show what loading FILE would change in the project's codebook."""
     from qcode.codebook.diff import diff_codebooks, summarise
     from qcode.codebook.parse import load_codebook_file
-    from qcode.codebook_store import current_codebook
+    from qcode.codebook.store import current_codebook
 
     book = load_codebook_file(file)
     with transaction(write=False) as session:
@@ -112,7 +112,7 @@ def diff(file: Path = typer.Argument(..., help="A YAML codebook file.")) -> None
 @app.command("versions")
 def versions(fmt: Format = FORMAT_OPTION) -> None:
     """List the codebook versions stored in the project."""
-    from qcode.codebook_store import list_versions
+    from qcode.codebook.store import list_versions
 
     with transaction(write=False) as session:
         rows = [asdict(v) for v in list_versions(session)]
@@ -141,7 +141,7 @@ def add(
 ) -> None:
     """Add a code to the YAML codebook file, keeping its comments and layout, and load it."""
     from qcode.codebook.edit import NewCode, apply_edit, codebook_file, plan_add, revert_edit
-    from qcode.codebook_store import latest_version
+    from qcode.codebook.store import latest_version
     from qcode.errors import QcodeError
 
     with transaction(write=False) as session:

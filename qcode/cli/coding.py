@@ -13,9 +13,9 @@ from qcode.cli.state import transaction
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from qcode.coding import CodingInfo
+    from qcode.coding.tagging import CodingInfo
+    from qcode.coding.targets import Span
     from qcode.store.models import Document
-    from qcode.targets import Span
 
 CODER_OPTION = typer.Option(
     None, "--coder", envvar="QCODE_CODER", help="Who is coding (default: QCODE_CODER, then the "
@@ -41,8 +41,8 @@ def _print_codings(codings: list[CodingInfo], fmt: Format, verb: str) -> None:
 
 def _span(session: Session, doc: Document, items: list[str], quote: str | None) -> tuple[Span, list[str]]:
     """Split `[TARGET] CODE...` and resolve the target (and quote) to a span."""
+    from qcode.coding.targets import _TARGET, find_quote, parse_target, resolve_target
     from qcode.errors import UsageError
-    from qcode.targets import _TARGET, find_quote, parse_target, resolve_target
 
     target = None
     if items and _TARGET.match(items[0]):
@@ -68,11 +68,11 @@ def tag(
     fmt: Format = FORMAT_OPTION,
 ) -> None:
     """Code a passage: a turn, paragraph, sentence, lines, characters or a quote."""
-    from qcode.coders import current_coder
-    from qcode.codes import resolve_code
-    from qcode.coding import tag as core_tag
-    from qcode.documents import resolve_document
-    from qcode.events import new_batch
+    from qcode.coding.coders import current_coder
+    from qcode.coding.codes import resolve_code
+    from qcode.coding.tagging import tag as core_tag
+    from qcode.corpus.documents import resolve_document
+    from qcode.store.events import new_batch
 
     with transaction(write=True) as session:
         doc = resolve_document(session, document)
@@ -94,11 +94,11 @@ def untag(
     fmt: Format = FORMAT_OPTION,
 ) -> None:
     """Remove codings, by id or by the same target and code used to tag them."""
-    from qcode.coders import current_coder
-    from qcode.codes import resolve_code
-    from qcode.coding import find_codings, get_coding, remove_coding
-    from qcode.documents import resolve_document
-    from qcode.events import new_batch
+    from qcode.coding.coders import current_coder
+    from qcode.coding.codes import resolve_code
+    from qcode.coding.tagging import find_codings, get_coding, remove_coding
+    from qcode.corpus.documents import resolve_document
+    from qcode.store.events import new_batch
 
     batch = new_batch()
     with transaction(write=True) as session:
@@ -122,11 +122,11 @@ def recode(
     fmt: Format = FORMAT_OPTION,
 ) -> None:
     """Change a coding's code, keeping its span, memo and history."""
-    from qcode.coders import current_coder
-    from qcode.codes import resolve_code
-    from qcode.coding import get_coding
-    from qcode.coding import recode as core_recode
-    from qcode.events import new_batch
+    from qcode.coding.coders import current_coder
+    from qcode.coding.codes import resolve_code
+    from qcode.coding.tagging import get_coding
+    from qcode.coding.tagging import recode as core_recode
+    from qcode.store.events import new_batch
 
     with transaction(write=True) as session:
         who = current_coder(session, coder)
@@ -144,9 +144,9 @@ def memo(
     fmt: Format = FORMAT_OPTION,
 ) -> None:
     """Write a memo (with TEXT) or show the memos (without) on a coding, document, code or project."""
-    from qcode.coders import current_coder
-    from qcode.events import new_batch
-    from qcode.memos import get_memos, resolve_memo_target, set_memo
+    from qcode.coding.coders import current_coder
+    from qcode.coding.memos import get_memos, resolve_memo_target, set_memo
+    from qcode.store.events import new_batch
 
     args = list(args or [])
     ref = None if kind == "project" else (args.pop(0) if args else None)
@@ -173,10 +173,10 @@ def coders(
     set_default: str = typer.Option(None, "--set-default", help="Make NAME the project's default coder."),
 ) -> None:
     """List coders with their number of codings and documents."""
-    from qcode.coders import get_or_create_coder, list_coders
+    from qcode.coding.coders import get_or_create_coder, list_coders
 
     if set_default:
-        from qcode.project import set_meta
+        from qcode.store.project import set_meta
 
         with transaction(write=True) as session:
             get_or_create_coder(session, set_default.strip())

@@ -20,7 +20,7 @@ def log(
     fmt: Format = FORMAT_OPTION,
 ) -> None:
     """Show the audit trail: who changed what, when."""
-    from qcode.history import read_log
+    from qcode.coding.history import read_log
 
     with transaction(write=False) as session:
         entries = read_log(session, actor=coder, action=action, since=since, limit=limit)
@@ -29,9 +29,9 @@ def log(
 
 
 def _step(coder: str | None, redo: bool) -> None:
-    from qcode.coders import coder_name
-    from qcode.history import redo as core_redo
-    from qcode.history import undo as core_undo
+    from qcode.coding.coders import coder_name
+    from qcode.coding.history import redo as core_redo
+    from qcode.coding.history import undo as core_undo
 
     with transaction(write=True) as session:
         who = coder_name(session, coder)

@@ -10,8 +10,8 @@ import typer
 from qcode.cli.output import error, info, warn
 
 if TYPE_CHECKING:
-    from qcode.cases import CaseRow
-    from qcode.importing import ImportOptions
+    from qcode.corpus.cases import CaseRow
+    from qcode.corpus.importing import ImportOptions
 
     CaseMap = dict[str, CaseRow]
 
@@ -35,7 +35,7 @@ def import_(
     max_mb: int = typer.Option(50, "--max-mb", help="Refuse files larger than this (MB)."),
 ) -> None:
     """Import transcripts (.txt .md .docx .odt .rtf .pdf .vtt .srt .html .json)."""
-    from qcode.importing import ImportOptions, collect_paths
+    from qcode.corpus.importing import ImportOptions, collect_paths
 
     if not paths and cases is None:
         raise typer.BadParameter("give transcript files or folders, or --cases FILE")
@@ -72,7 +72,7 @@ def _parse_aliases(pairs: list[str]) -> dict[str, str]:
 def _read_cases(cases: Path | None) -> CaseMap | None:
     if cases is None:
         return None
-    from qcode.cases import read_cases_csv
+    from qcode.corpus.cases import read_cases_csv
 
     return read_cases_csv(cases)
 
@@ -88,10 +88,10 @@ def _import_files(
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from qcode.cases import lookup_case_row
     from qcode.cli.state import transaction
+    from qcode.corpus.cases import lookup_case_row
+    from qcode.corpus.importing import read_file, store_document
     from qcode.errors import InputError
-    from qcode.importing import read_file, store_document
 
     counts = {"imported": 0, "updated": 0, "unchanged": 0, "words": 0}
     console = Console(stderr=True)
@@ -121,8 +121,8 @@ def _import_files(
 
 def _apply_cases(case_map: CaseMap, *, skip: frozenset[str]) -> None:
     """Apply the cases file to documents imported before (this run's files have it already)."""
-    from qcode.cases import apply_cases_to_existing
     from qcode.cli.state import transaction
+    from qcode.corpus.cases import apply_cases_to_existing
 
     with transaction(write=True) as session:
         matched = apply_cases_to_existing(session, case_map, skip=skip)

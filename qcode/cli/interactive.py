@@ -25,11 +25,11 @@ from qcode.errors import NotFoundError, QcodeError, UsageError
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from qcode.documents import UnitInfo
-    from qcode.queries import CodingRow
-    from qcode.segmentation import LineIndex
+    from qcode.coding.queries import CodingRow
+    from qcode.coding.targets import Span
+    from qcode.corpus.documents import UnitInfo
+    from qcode.corpus.segmentation import LineIndex
     from qcode.store.models import Document
-    from qcode.targets import Span
 
 COMMANDS = """\
   Enter or n          next unit
@@ -77,15 +77,15 @@ class CodingSession:
 
     @property
     def span(self) -> Span:
-        from qcode.targets import Span
+        from qcode.coding.targets import Span
 
         return Span(self.unit.start, self.unit.end)
 
 
 def _start(document: str, coder: str | None, kind: str, speaker: str | None) -> CodingSession:
-    from qcode.coders import coder_name
-    from qcode.documents import document_units, resolve_document
-    from qcode.segmentation import LineIndex
+    from qcode.coding.coders import coder_name
+    from qcode.corpus.documents import document_units, resolve_document
+    from qcode.corpus.segmentation import LineIndex
 
     with transaction(write=False) as session:
         doc = resolve_document(session, document)
@@ -103,7 +103,7 @@ def _start(document: str, coder: str | None, kind: str, speaker: str | None) -> 
 
 def _document(session: Session, state: CodingSession) -> Document:
     """The session's document, refusing to code it if it was re-imported meanwhile."""
-    from qcode.documents import resolve_document
+    from qcode.corpus.documents import resolve_document
 
     doc = resolve_document(session, state.document)
     if doc.sha256 != state.sha256:
@@ -114,7 +114,7 @@ def _document(session: Session, state: CodingSession) -> Document:
 
 def _on_unit(session: Session, state: CodingSession) -> list[CodingRow]:
     """This coder's codings that overlap the current unit."""
-    from qcode.queries import CodingFilter, list_codings
+    from qcode.coding.queries import CodingFilter, list_codings
 
     unit = state.unit
     try:
@@ -173,11 +173,11 @@ def _index_of(state: CodingSession, number: int) -> int:
 
 
 def _tag(state: CodingSession, refs: list[str], quote: str | None = None) -> None:
-    from qcode.coders import current_coder
-    from qcode.codes import resolve_code
-    from qcode.coding import tag as core_tag
-    from qcode.events import new_batch
-    from qcode.targets import find_quote
+    from qcode.coding.coders import current_coder
+    from qcode.coding.codes import resolve_code
+    from qcode.coding.tagging import tag as core_tag
+    from qcode.coding.targets import find_quote
+    from qcode.store.events import new_batch
 
     if not refs:
         raise UsageError('name at least one code, e.g. q "a quote" diaspora')
@@ -216,10 +216,10 @@ def _quote(state: CodingSession, arg: str) -> None:
 
 
 def _remove(state: CodingSession, arg: str) -> None:
-    from qcode.coders import current_coder
-    from qcode.codes import resolve_code
-    from qcode.coding import get_coding, remove_coding
-    from qcode.events import new_batch
+    from qcode.coding.coders import current_coder
+    from qcode.coding.codes import resolve_code
+    from qcode.coding.tagging import get_coding, remove_coding
+    from qcode.store.events import new_batch
 
     refs = arg.split()
     if not refs:
@@ -252,9 +252,9 @@ def _coding_on_unit(session: Session, state: CodingSession, code: str) -> int:
 
 
 def _memo(state: CodingSession, text: str) -> None:
-    from qcode.coders import current_coder
-    from qcode.events import new_batch
-    from qcode.memos import set_memo
+    from qcode.coding.coders import current_coder
+    from qcode.coding.memos import set_memo
+    from qcode.store.events import new_batch
 
     if not text.strip():
         raise UsageError("m takes the memo text: m TEXT")
@@ -270,8 +270,8 @@ def _memo(state: CodingSession, text: str) -> None:
 
 
 def _step(state: CodingSession, redo: bool) -> None:
-    from qcode.history import redo as core_redo
-    from qcode.history import undo as core_undo
+    from qcode.coding.history import redo as core_redo
+    from qcode.coding.history import undo as core_undo
 
     with transaction(write=True) as session:
         result = (core_redo if redo else core_undo)(session, state.coder)
@@ -287,7 +287,7 @@ def _step(state: CodingSession, redo: bool) -> None:
 
 
 def _list_codes(state: CodingSession, _arg: str = "") -> None:
-    from qcode.codebook_store import code_tree
+    from qcode.codebook.store import code_tree
 
     with transaction(write=False) as session:
         nodes = code_tree(session)

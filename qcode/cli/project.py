@@ -39,7 +39,7 @@ def init(
     STATE.db = url
     info(f"created project {location if '://' not in location else url}")
     if coder:
-        from qcode.project import set_meta
+        from qcode.store.project import set_meta
 
         with transaction(write=True) as session:
             set_meta(session, "default_coder", coder)
@@ -64,7 +64,7 @@ def summary(fmt: Format = FORMAT_OPTION) -> None:
     """Summarise the project: documents, cases, words, speaker turns, codes, codings."""
     from dataclasses import asdict
 
-    from qcode.project import summary as core_summary
+    from qcode.store.project import summary as core_summary
 
     with transaction(write=False) as session:
         result = core_summary(session)

@@ -16,7 +16,7 @@ from qcode.cli.state import transaction
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from qcode.retrieve import Passage
+    from qcode.coding.retrieve import Passage
 
 CSV_COLUMNS = ["id", "document", "code", "coder", "start", "end", "turn", "line_start",
                "line_end", "speaker", "context_before", "text", "context_after", "memo"]
@@ -35,8 +35,8 @@ def retrieve(
     fmt: Format = FORMAT_OPTION,
 ) -> None:
     """Print every passage coded with CODE: document, turn, lines, speaker and context."""
-    from qcode.queries import CodingFilter, parse_where
-    from qcode.retrieve import retrieve as core_retrieve
+    from qcode.coding.queries import CodingFilter, parse_where
+    from qcode.coding.retrieve import retrieve as core_retrieve
 
     flt = CodingFilter(document=document, code=code, coder=coder, speaker=speaker,
                        where=parse_where(where or []))
@@ -107,7 +107,7 @@ def print_rich(passages: list[Passage], console: Console) -> None:
     from rich.padding import Padding
     from rich.text import Text
 
-    from qcode.highlight import text_colour_on
+    from qcode.coding.highlight import text_colour_on
 
     for index, p in enumerate(passages):
         if index:

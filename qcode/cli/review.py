@@ -25,7 +25,7 @@ def codings(
     fmt: Format = FORMAT_OPTION,
 ) -> None:
     """List codings. `--format csv` writes the columns `qcode import-codings` reads."""
-    from qcode.queries import CodingFilter, list_codings, parse_where
+    from qcode.coding.queries import CodingFilter, list_codings, parse_where
 
     flt = CodingFilter(document=document, code=code, coder=coder, speaker=speaker,
                        where=parse_where(where or []))
@@ -34,7 +34,7 @@ def codings(
     if fmt is Format.json:
         write_json([asdict(r) for r in rows])
     elif fmt is Format.csv:
-        from qcode.bulk import CSV_COLUMNS
+        from qcode.coding.bulk import CSV_COLUMNS
 
         emit([asdict(r) for r in rows], CSV_COLUMNS, fmt)
     else:

@@ -12,7 +12,7 @@ from qcode.cli.output import FORMAT_OPTION, Format, emit, info
 from qcode.cli.state import transaction
 
 if TYPE_CHECKING:
-    from qcode.search import SearchHit, SearchResult
+    from qcode.corpus.search import SearchHit, SearchResult
 
 COLUMNS = ["document", "sentence", "turn", "line", "speaker", "start", "end", "left", "match", "right"]
 
@@ -45,7 +45,7 @@ def search(
     Other punctuation, AND, OR and brackets are not operators: they are words or are ignored.
     One row per sentence; the counts of matches and documents go to stderr.
     """
-    from qcode.search import search as run_search
+    from qcode.corpus.search import search as run_search
 
     conditions = [_key_value(item) for item in where or []]
     with transaction(write=False) as session:

@@ -4,12 +4,12 @@ Why it looks like this:
 
 * An FTS5 table, contentless (`content=''`): the text stays in `documents` and the index holds
   only tokens; its rowid is `units.id`. It exists only on SQLite with FTS5. Everywhere else,
-  and whenever the index is not ready, `qcode.search` scans instead and finds the same rows.
-* What is indexed is `qcode.search.index_text(sentence)`: the tokens as qcode cuts and folds
+  and whenever the index is not ready, `qcode.corpus.search` scans instead and finds the same rows.
+* What is indexed is `qcode.corpus.search.index_text(sentence)`: the tokens as qcode cuts and folds
   them, joined by spaces (an ASCII sentence as it is: FTS5 cuts ASCII the same way). The FTS5
   tokenizer (`unicode61 remove_diacritics 2`) then splits only at those spaces, so its older
   Unicode tables (which glue 🙂 to a neighbouring word and keep đ) cannot make it miss a
-  sentence the matcher in `qcode.search` accepts. The index narrows; the matcher decides.
+  sentence the matcher in `qcode.corpus.search` accepts. The index narrows; the matcher decides.
 * A contentless table (before SQLite 3.43) forgets a row only when told the text it indexed,
   so a document must be unindexed *before* its text or units change (`unindex_document`).
 * Whether the index is usable is recorded in `meta` (`fulltext_index`), not guessed from the
@@ -125,7 +125,7 @@ def _maintained(conn: Connection) -> bool:
 
 
 def _write(conn: Connection, statement: str, document_id: int, body: str) -> None:
-    from qcode.search import index_text
+    from qcode.corpus.text import index_text
 
     units = conn.execute(
         select(Unit.id, Unit.start, Unit.end).where(

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import Cli
-from tests.test_bulk import make_project
+from tests.coding.test_bulk import make_project
 
 
 def _dump(db: Path) -> str:

@@ -93,7 +93,7 @@ def test_changed_file_is_refused_without_update(project: Cli, folder: Path) -> N
 
 def test_update_reanchors_codings(project: Cli, folder: Path, tmp_path: Path) -> None:
     project("import", str(folder / "int_001.txt"))
-    from qcode.anchoring import context
+    from qcode.corpus.anchoring import context
     from qcode.store.engine import session_scope, to_url
     from qcode.store.models import Code, Coder, Coding, Document
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import Cli
-from tests.test_bulk import make_project
+from tests.coding.test_bulk import make_project
 
 
 @pytest.fixture
@@ -92,8 +92,8 @@ def test_a_terminal_gets_colours_and_margin(coded: Cli, tmp_path: Path) -> None:
     from rich.console import Console
 
     from qcode.cli.browse import _print_lines, _print_turns
-    from qcode.retrieve import marked_document
-    from tests.test_bulk import open_session
+    from qcode.coding.retrieve import marked_document
+    from tests.coding.test_bulk import open_session
 
     with open_session(tmp_path / "qcode.db", write=False) as s:
         marked = marked_document(s, "int_001")

@@ -29,7 +29,7 @@ def problems(text: str) -> list[str]:
 def test_billion_laughs_is_refused_quickly() -> None:
     started = time.perf_counter()
     found = problems(BILLION_LAUGHS)
-    assert time.perf_counter() - started < 1.0
+    assert time.perf_counter() - started < 10.0  # a guard against expansion, not a benchmark
     assert "cb.yaml:1:11: anchors are not allowed in a codebook (`&a`)" in found
     assert "cb.yaml:2:8: aliases are not allowed in a codebook (`*a`); write the value out" in found
     assert sum("aliases are not allowed" in p for p in found) == 8 * 9

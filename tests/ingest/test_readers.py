@@ -8,16 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from qcode.errors import InputError
-from qcode.ingest import registry
-from qcode.ingest.base import ParsedDocument
-from qcode.ingest.registry import (
+from qcode.corpus.ingest import registry
+from qcode.corpus.ingest.base import ParsedDocument
+from qcode.corpus.ingest.registry import (
     SUPPORTED_SUFFIXES,
     read_document,
     reader_for,
     register,
     supported_suffixes,
 )
+from qcode.errors import InputError
 
 DIALOGUE = "Interviewer: Kako ste počeli?\n\nIspitanik: Polako, uz đake.\n\nInterviewer: Dobro."
 

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from qcode.ingest.base import ParsedDocument
-from qcode.ingest.registry import read_document
-from qcode.ingest.speakers import merge_aliases
-from qcode.segmentation import segment
-from qcode.text import normalise
+from qcode.corpus.ingest.base import ParsedDocument
+from qcode.corpus.ingest.registry import read_document
+from qcode.corpus.ingest.speakers import merge_aliases
+from qcode.corpus.segmentation import segment
+from qcode.corpus.text import normalise
 
 TRANSCRIPT_SUFFIXES = {".txt", ".docx", ".odt", ".rtf", ".pdf", ".vtt", ".srt", ".html", ".json"}
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from qcode.ingest.base import Turn
-from qcode.ingest.speakers import merge_aliases, parse_turns
+from qcode.corpus.ingest.base import Turn
+from qcode.corpus.ingest.speakers import merge_aliases, parse_turns
 
 
 def speakers(text: str) -> list[str | None]:

@@ -170,8 +170,8 @@ def test_transaction_rolls_back_on_error(tmp_path: Path) -> None:
 
 @pytest.mark.postgres
 def test_postgres_project_round_trip(pg_empty: str) -> None:
-    from qcode.project import summary
     from qcode.store.models import Coder
+    from qcode.store.project import summary
 
     create_project(pg_empty, name="team")
     ensure_current(pg_empty)

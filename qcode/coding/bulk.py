@@ -1,0 +1,381 @@
+"""Importing codings from a CSV: all rows or none.
+
+The file is read and checked in full before anything is written: every bad row is reported as
+`FILE:ROW: message` (ROW is the line the record starts on, the header being line 1), and one bad
+row means nothing is loaded. The columns are the ones `qcode codings --format csv` writes, so an
+export loads back exactly: `document`, `coder`, `code`, `start`, `end`, optional `memo`; an `id`
+column is ignored, any other column is refused.
+
+Reading is forgiving where spreadsheets differ (UTF-8 with or without BOM, UTF-16 with BOM,
+CRLF/CR line ends, `;` or TAB delimiters) and undoes the `'` that exports put before cells
+starting with `=`, `+`, `-` or `@` (DESIGN.md §7). Every inserted coding is an `import-coding`
+event in one batch by the person importing, so one `qcode undo` removes the whole import.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from qcode.errors import InputError
+from qcode.store.models import Code, Coder, Coding, Document
+
+REQUIRED = ("document", "coder", "code", "start", "end")
+OPTIONAL = ("memo",)
+IGNORED = ("id",)
+# What `qcode codings --format csv` writes, so that export and import round-trip.
+CSV_COLUMNS = REQUIRED + OPTIONAL
+DELIMITERS = (",", ";", "\t")
+MAX_PROBLEMS = 50
+MAX_BYTES = 200 * 2**20
+_UNESCAPE = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[0-9]+")
+
+
+class RowProblems(InputError):
+    """A CSV with bad rows; `problems` lists each as `FILE:ROW: message`."""
+
+    def __init__(self, message: str, problems: list[str], *, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class CsvRow:
+    row: int
+    document: str
+    coder: str
+    code: str
+    start: str
+    end: str
+    memo: str | None
+
+
+@dataclass
+class CodingsCsv:
+    path: str
+    delimiter: str
+    rows: list[CsvRow] = field(default_factory=list)
+    problems: list[tuple[int, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ImportCodingsResult:
+    rows: int
+    created: int
+    duplicates: int
+    documents: int
+    coders: tuple[str, ...]  # coders the codings belong to
+    new_coders: tuple[str, ...]
+    dry_run: bool
+
+
+# --- reading -----------------------------------------------------------------------------
+
+
+def _decode(data: bytes, name: str) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{name}: broken UTF-16 text at byte {exc.start}") from exc
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{name}: not UTF-8 text (bad byte at offset {exc.start})",
+                         hint="save it as `CSV UTF-8` from your spreadsheet") from exc
+    if "\x00" in text:
+        raise InputError(f"{name}: contains NUL bytes; this is not a CSV text file")
+    return text
+
+
+def unescape(cell: str) -> str:
+    """Undo the `'` put before a cell that a spreadsheet would run as a formula."""
+    if len(cell) >= 2 and cell[0] == "'" and cell[1] in _UNESCAPE:
+        return cell[1:]
+    return cell
+
+
+class _Broken(Exception):
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+def _records(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
+    """(line the record starts on, cells); `newline=""` lets csv handle CRLF, CR and LF."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    line = 1
+    try:
+        for cells in reader:
+            yield line, cells
+            line = reader.line_num + 1
+    except csv.Error as exc:
+        raise _Broken(line, str(exc)) from exc
+
+
+def _header_names(text: str, delimiter: str) -> list[str]:
+    try:
+        first = next(_records(text, delimiter), (1, []))[1]
+    except _Broken:
+        return []
+    return [cell.strip().lower() for cell in first]
+
+
+def _choose_delimiter(text: str, name: str) -> str:
+    known = set(REQUIRED + OPTIONAL + IGNORED)
+    scores = {d: len(known.intersection(_header_names(text, d))) for d in DELIMITERS}
+    best = max(DELIMITERS, key=lambda d: scores[d])
+    if scores[best] < 2:
+        raise InputError(
+            f"{name}:1: no header with the columns {', '.join(REQUIRED)}",
+            hint="the first line must name the columns, separated by commas, semicolons or tabs",
+        )
+    return best
+
+
+def _check_header(header: list[str], name: str) -> None:
+    allowed = REQUIRED + OPTIONAL + IGNORED
+    problems = []
+    for column in header:
+        if column and column not in allowed:
+            close = difflib.get_close_matches(column, allowed, n=1, cutoff=0.6)
+            hint = f"; did you mean `{close[0]}`?" if close else f" (columns: {', '.join(allowed)})"
+            problems.append(f"{name}:1: unknown column `{column}`{hint}")
+    for column in sorted({c for c in header if c and header.count(c) > 1}):
+        problems.append(f"{name}:1: column `{column}` appears twice")
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        problems.append(f"{name}:1: missing column{'s' if len(missing) > 1 else ''} "
+                        + ", ".join(missing))
+    if problems:
+        raise RowProblems(f"{name}: the header is not right; nothing was imported", problems)
+
+
+def read_codings_csv(path: Path, *, name: str | None = None, max_bytes: int = MAX_BYTES) -> CodingsCsv:
+    """Read and shape-check the file; problems with single rows are collected, not raised."""
+    name = name or str(path)
+    try:
+        if path.stat().st_size > max_bytes:
+            raise InputError(f"{name}: larger than {max_bytes // 2**20} MB")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{name}: cannot read ({exc.strerror or exc})") from exc
+    text = _decode(data, name)
+    delimiter = _choose_delimiter(text, name)
+    result = CodingsCsv(name, delimiter)
+    records = _records(text, delimiter)
+    _, first = next(records)
+    header = [cell.strip().lower() for cell in first]
+    _check_header(header, name)
+    try:
+        for line, cells in records:
+            _shape(result, header, line, cells)
+    except _Broken as exc:
+        # The reader cannot find its feet again after this; later rows go unchecked.
+        reason = "a quoted cell is never closed" if "end of data" in str(exc) else str(exc)
+        result.problems.append((exc.line, f"cannot read the CSV from here on: {reason}"))
+    return result
+
+
+def _shape(result: CodingsCsv, header: list[str], line: int, cells: list[str]) -> None:
+    if not any(cell.strip() for cell in cells):
+        return  # blank line
+    while len(cells) > len(header) and not cells[-1].strip():
+        cells = cells[:-1]  # trailing delimiters, as spreadsheets write them
+    if len(cells) != len(header):
+        result.problems.append(
+            (line, f"{len(cells)} cells but the header has {len(header)} "
+                   f"(is a cell with a delimiter or line break missing its quotes?)"))
+        return
+    values = {column: unescape(cell) for column, cell in zip(header, cells, strict=True) if column}
+    memo = values.get("memo")
+    result.rows.append(CsvRow(
+        line, values["document"].strip(), values["coder"].strip(), values["code"].strip(),
+        values["start"].strip(), values["end"].strip(), memo if memo else None,
+    ))
+
+
+# --- checking against the project ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Checked:
+    document: Document
+    code: Code
+    coder: str
+    start: int
+    end: int
+    memo: str | None
+
+
+class _Lookup:
+    """Documents and codes by name, looked up once each; errors as one-line messages."""
+
+    def __init__(self, session: Session) -> None:
+        self.docs = {d.name: d for d in session.execute(select(Document)).scalars()}
+        stems: dict[str, list[Document]] = {}
+        for doc in self.docs.values():
+            stems.setdefault(Path(doc.name).stem, []).append(doc)
+        self.stems = {stem: docs[0] for stem, docs in stems.items() if len(docs) == 1}
+        self.codes = {c.key.lower(): c for c in session.execute(select(Code)).scalars()}
+
+    def document(self, name: str) -> Document | str:
+        doc = self.docs.get(name) or self.stems.get(name)
+        if doc is not None:
+            return doc
+        if not name:
+            return "the document is empty"
+        close = difflib.get_close_matches(name, list(self.docs), n=1, cutoff=0.6)
+        return f"no document `{name}`" + (f"; did you mean `{close[0]}`?" if close else "")
+
+    def code(self, key: str) -> Code | str:
+        code = self.codes.get(key.lower())
+        if code is None:
+            if not key:
+                return "the code is empty"
+            close = difflib.get_close_matches(key.lower(), list(self.codes), n=1, cutoff=0.6)
+            return f"no code `{key}`" + (f"; did you mean `{self.codes[close[0]].key}`?" if close else "")
+        if code.retired:
+            return f"code `{code.key}` is retired"
+        return code
+
+
+def _check_coder(name: str) -> str | None:
+    if not name:
+        return "the coder is empty"
+    if len(name) > 255 or any(c in name for c in "\n\r\t"):
+        return f"not a usable coder name: {name[:40]!r}"
+    return None
+
+
+def _numbers(row: CsvRow) -> tuple[int, int] | list[str]:
+    problems = [f"{column} `{value[:20]}` is not a whole number of characters"
+                for column, value in (("start", row.start), ("end", row.end))
+                if not _NUMBER.fullmatch(value)]
+    if problems:
+        return problems
+    start, end = int(row.start), int(row.end)
+    if end <= start:
+        return [f"span c{start}-{end} is empty: end must be after start"]
+    return start, end
+
+
+def _check_row(lookup: _Lookup, row: CsvRow) -> _Checked | list[str]:
+    doc, code = lookup.document(row.document), lookup.code(row.code)
+    span = _numbers(row)
+    problems = [p for p in (doc, code, _check_coder(row.coder)) if isinstance(p, str)]
+    if isinstance(span, list):
+        problems.extend(span)
+    elif isinstance(doc, Document) and span[1] > len(doc.text):
+        problems.append(f"span c{span[0]}-{span[1]} goes past the end of {doc.name} "
+                        f"({len(doc.text)} characters)")
+    if problems:
+        return problems
+    assert isinstance(doc, Document) and isinstance(code, Code) and isinstance(span, tuple)
+    return _Checked(doc, code, row.coder, span[0], span[1], row.memo)
+
+
+def check_rows(session: Session, parsed: CodingsCsv) -> list[_Checked]:
+    """Every row checked; raises `RowProblems` listing all bad rows (up to MAX_PROBLEMS)."""
+    lookup = _Lookup(session)
+    problems = list(parsed.problems)
+    checked = []
+    for row in parsed.rows:
+        result = _check_row(lookup, row)
+        if isinstance(result, list):
+            problems.extend((row.row, message) for message in result)
+        else:
+            checked.append(result)
+    if problems:
+        problems.sort(key=lambda p: p[0])
+        lines = [f"{parsed.path}:{row}: {message}" for row, message in problems[:MAX_PROBLEMS]]
+        if len(problems) > MAX_PROBLEMS:
+            lines.append(f"… and {len(problems) - MAX_PROBLEMS} more")
+        bad_rows = len({row for row, _ in problems})
+        raise RowProblems(
+            f"{parsed.path}: {bad_rows} bad row{'s' if bad_rows != 1 else ''}; nothing was imported",
+            lines, hint="fix the rows listed below and run the import again")
+    return checked
+
+
+# --- writing -------------------------------------------------------------------------------
+
+
+def import_codings(
+    session: Session, parsed: CodingsCsv, actor: str, *, batch: str, dry_run: bool = False
+) -> ImportCodingsResult:
+    """Load every row of `parsed` as a coding (skipping ones already there), or none at all."""
+    rows = check_rows(session, parsed)
+    names = sorted({r.coder for r in rows}, key=lambda n: (n.casefold(), n))
+    coders = {c.name: c for c in session.execute(
+        select(Coder).where(Coder.name.in_(names))).scalars()}
+    new_coders = tuple(n for n in names if n not in coders)
+    if not dry_run:
+        for name in new_coders:
+            coders[name] = Coder(name=name)
+            session.add(coders[name])
+        session.flush()
+    existing = _existing_keys(session, {r.document.id for r in rows})
+    created = duplicates = 0
+    for row in rows:
+        coder = coders.get(row.coder)
+        key = (row.document.id, row.code.id, coder.id if coder else -1, row.start, row.end)
+        if key in existing:
+            duplicates += 1
+            continue
+        existing.add(key)
+        created += 1
+        if not dry_run:
+            assert coder is not None
+            _insert(session, row, coder, actor=actor, batch=batch)
+    return ImportCodingsResult(len(rows), created, duplicates, len({r.document.id for r in rows}),
+                               tuple(names), new_coders, dry_run)
+
+
+def _existing_keys(session: Session, document_ids: set[int]) -> set[tuple[int, int, int, int, int]]:
+    rows = session.execute(
+        select(Coding.document_id, Coding.code_id, Coding.coder_id, Coding.start, Coding.end)
+        .where(Coding.document_id.in_(document_ids), Coding.layer == "coding")
+    ).all()
+    return {(d, c, k, s, e) for d, c, k, s, e in rows}
+
+
+def _insert(session: Session, row: _Checked, coder: Coder, *, actor: str, batch: str) -> None:
+    insert_coding(session, row.document, row.start, row.end, row.code, coder, memo=row.memo,
+                  actor=actor, action="import-coding", batch=batch)
+
+
+def insert_coding(
+    session: Session, doc: Document, start: int, end: int, code: Code, coder: Coder, *,
+    memo: str | None, actor: str, action: str, batch: str,
+) -> Coding:
+    """`coding.add_coding` for callers that know the coding is new (they loaded what exists):
+    no lookup per row, and the event's actor may differ from the coding's coder, so that
+    whoever ran an import can undo it as one action."""
+    from qcode.coding.tagging import snapshot
+    from qcode.corpus.anchoring import context
+    from qcode.store.events import record
+
+    prefix, suffix = context(doc.text, start, end)
+    coding = Coding(
+        document_id=doc.id, code_id=code.id, coder_id=coder.id, layer="coding",
+        start=start, end=end, quote=doc.text[start:end], prefix=prefix, suffix=suffix, memo=memo,
+    )
+    session.add(coding)
+    session.flush()
+    owner = "" if coder.name == actor else f" ({coder.name})"
+    record(
+        session, actor=actor, action=action, target_type="coding", target_id=coding.id,
+        after=snapshot(coding, session), batch=batch,
+        summary=f"{action} {doc.name} c{start}-{end} {code.key}{owner}",
+    )
+    return coding

@@ -1,0 +1,217 @@
+"""The audit trail read back: the log, and undo/redo of a coder's own actions.
+
+A coder's history is the sequence of their batches (one per command). Undo reverses the latest
+batch still in effect; redo re-applies the latest undone batch, as long as the coder has done
+nothing new since. Before changing anything, each step checks that the rows are still as the
+batch left them, so undo never overwrites what someone else did afterwards.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from qcode.errors import QcodeError
+from qcode.store.events import new_batch, record
+from qcode.store.models import Coding, Event, Memo, utcnow
+
+REVERSIBLE = {"tag", "autocode", "import-coding", "untag", "recode", "memo"}
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    id: int
+    at: str
+    actor: str
+    action: str
+    batch: str
+    target: str
+    summary: str
+
+
+@dataclass(frozen=True)
+class StepResult:
+    batch: str
+    action: str
+    changes: int
+    summary: str
+
+
+def read_log(
+    session: Session,
+    *,
+    actor: str | None = None,
+    action: str | None = None,
+    since: datetime | None = None,
+    limit: int = 50,
+) -> list[LogEntry]:
+    query = select(Event).order_by(Event.id.desc())
+    if actor:
+        query = query.where(Event.actor == actor)
+    if action:
+        query = query.where(Event.action == action)
+    if since:
+        query = query.where(Event.at >= since)
+    if limit:
+        query = query.limit(limit)
+    events = list(session.execute(query).scalars())
+    return [
+        LogEntry(e.id, e.at.isoformat(timespec="seconds"), e.actor, e.action, e.batch,
+                 f"{e.target_type} {e.target_id}" if e.target_id is not None else e.target_type,
+                 e.summary)
+        for e in reversed(events)
+    ]
+
+
+def _batches(session: Session, actor: str) -> list[list[Event]]:
+    events = session.execute(select(Event).where(Event.actor == actor).order_by(Event.id)).scalars()
+    grouped: dict[str, list[Event]] = {}
+    for event in events:
+        grouped.setdefault(event.batch, []).append(event)
+    return sorted(grouped.values(), key=lambda evs: evs[0].id)
+
+
+def _state(session: Session, actor: str) -> tuple[list[list[Event]], list[list[Event]]]:
+    """(batches in effect, batches undone and redoable), newest last."""
+    applied: list[list[Event]] = []
+    redoable: list[list[Event]] = []
+    by_batch: dict[str, list[Event]] = {}
+    undo_of: dict[str, str] = {}
+    for events in _batches(session, actor):
+        head = events[0]
+        by_batch[head.batch] = events
+        if head.action == "undo" and head.undoes:
+            undo_of[head.batch] = head.undoes
+            applied = [b for b in applied if b[0].batch != head.undoes]
+            redoable.append(by_batch[head.undoes])
+        elif head.action == "redo" and head.undoes:
+            original = undo_of.get(head.undoes)
+            redoable = [b for b in redoable if b[0].batch != original]
+            if original in by_batch:
+                applied.append(by_batch[original])
+        else:
+            applied.append(events)
+            redoable = []
+    return applied, redoable
+
+
+def undo(session: Session, actor: str) -> StepResult:
+    applied, _ = _state(session, actor)
+    target = next((b for b in reversed(applied) if b[0].action in REVERSIBLE), None)
+    if target is None:
+        raise QcodeError(f"nothing to undo for {actor}")
+    if applied and applied[-1] is not target:
+        raise QcodeError(
+            f"{actor}'s last action ({applied[-1][0].action}) cannot be undone",
+            hint="a codebook load is undone by loading the previous codebook file",
+        )
+    batch = new_batch()
+    _preload(session, target)
+    for event in reversed(target):
+        _apply(session, event, forward=False, actor=actor, batch=batch, undoes=target[0].batch,
+               label="undo")
+    return StepResult(batch, target[0].action, len(target), target[0].summary)
+
+
+def redo(session: Session, actor: str) -> StepResult:
+    _applied, redoable = _state(session, actor)
+    if not redoable:
+        raise QcodeError(f"nothing to redo for {actor}")
+    target = redoable[-1]
+    undo_batch = _undo_batch_of(session, actor, target[0].batch)
+    batch = new_batch()
+    _preload(session, target)
+    for event in target:
+        _apply(session, event, forward=True, actor=actor, batch=batch, undoes=undo_batch,
+               label="redo")
+    return StepResult(batch, target[0].action, len(target), target[0].summary)
+
+
+def _preload(session: Session, events: list[Event]) -> None:
+    """Bring a batch's codings into the session at once (a bulk action may touch thousands)."""
+    ids = [e.target_id for e in events if e.target_type == "coding" and e.target_id is not None]
+    for start in range(0, len(ids), 500):
+        session.execute(select(Coding).where(Coding.id.in_(ids[start : start + 500]))).all()
+
+
+def _undo_batch_of(session: Session, actor: str, original: str) -> str:
+    found = session.execute(
+        select(Event.batch).where(Event.actor == actor, Event.action == "undo",
+                                  Event.undoes == original).order_by(Event.id.desc()).limit(1)
+    ).scalar()
+    assert found is not None
+    return found
+
+
+def _load(text: str | None) -> Any:
+    return json.loads(text) if text else None
+
+
+def _apply(session: Session, event: Event, *, forward: bool, actor: str, batch: str,
+           undoes: str, label: str) -> None:
+    """Move one event's target from its before-state to its after-state (or back)."""
+    before, after = _load(event.before_json), _load(event.after_json)
+    if not forward:
+        before, after = after, before
+    if event.target_type == "coding":
+        _set_coding(session, event.target_id, expected=before, wanted=after)
+    elif event.target_type.startswith("memo:"):
+        _set_memo(session, event, expected=before, wanted=after)
+    else:
+        raise QcodeError(f"cannot {label} a {event.action}")
+    record(session, actor=actor, action=label, target_type=event.target_type,
+           target_id=event.target_id, before=before, after=after, batch=batch,
+           summary=f"{label} {event.summary}", undoes=undoes)
+
+
+def _coding_fields(snap: dict[str, Any]) -> dict[str, Any]:
+    keys = ("document_id", "code_id", "coder_id", "layer", "round_id", "start", "end", "quote",
+            "prefix", "suffix", "anchor", "memo")
+    return {k: snap[k] for k in keys}
+
+
+def _set_coding(session: Session, coding_id: int | None, *, expected: Any, wanted: Any) -> None:
+    row = session.get(Coding, coding_id) if coding_id is not None else None
+    if expected is None and row is not None:
+        raise QcodeError(f"coding {coding_id} exists again; nothing was changed")
+    if expected is not None:
+        if row is None:
+            raise QcodeError(f"coding {coding_id} was removed since; nothing was changed")
+        current = {k: getattr(row, k) for k in _coding_fields(expected)}
+        if current != _coding_fields(expected):
+            raise QcodeError(f"coding {coding_id} was changed since; nothing was changed",
+                             hint="see `qcode log` for who changed it")
+    if wanted is None:
+        session.delete(row)
+        return
+    if row is None:
+        row = Coding(id=coding_id, created_at=datetime.fromisoformat(wanted["created_at"])
+                     if wanted.get("created_at") else utcnow())
+        session.add(row)
+    for key, value in _coding_fields(wanted).items():
+        setattr(row, key, value)
+    row.updated_at = utcnow()
+
+
+def _set_memo(session: Session, event: Event, *, expected: Any, wanted: Any) -> None:
+    memo_id = event.target_id
+    row = session.get(Memo, memo_id) if memo_id is not None else None
+    current = row.text if row is not None else None
+    if current != (expected["text"] if expected else None):
+        raise QcodeError(f"memo {memo_id} was changed since; nothing was changed")
+    if wanted is None:
+        if row is not None:
+            session.delete(row)
+        return
+    if row is None:
+        kind = event.target_type.split(":", 1)[1]
+        row = Memo(id=memo_id, target_type=kind, target_id=wanted.get("target_id"),
+                   coder_id=wanted.get("coder_id"), text=wanted["text"])
+        session.add(row)
+    row.text = wanted["text"]
+    row.updated_at = utcnow()

@@ -1,0 +1,137 @@
+"""Reading coded passages back: every quote for a code (with context), and a document's codings
+for highlighting it.
+
+`retrieve` is the "give me all the diaspora quotes" view: each coding of a code (and the codes
+below it) with its document, turn, lines, speaker and a little text either side, cut at word
+boundaries. Text comes from the stored document, so offsets and quotes always agree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from qcode.coding.highlight import Mark, normalise_colour
+from qcode.coding.queries import CodingFilter, Locator, filtered_codings
+from qcode.corpus.documents import DocumentView, resolve_document, show_document
+from qcode.errors import UsageError
+from qcode.store.models import Code, Coder, Coding, Document
+
+DEFAULT_CONTEXT = 80
+MAX_CONTEXT = 5000
+
+
+@dataclass(frozen=True)
+class Passage:
+    id: int
+    document: str
+    code: str
+    coder: str
+    start: int
+    end: int
+    turn: int | None
+    line_start: int | None
+    line_end: int | None
+    speaker: str | None
+    context_before: str
+    text: str
+    context_after: str
+    memo: str | None
+    anchor: str
+    colour: str  # the code's colour (#rrggbb), for display
+
+
+@dataclass(frozen=True)
+class MarkedDocument:
+    """A document as `qcode show` prints it, with the codings to highlight."""
+
+    view: DocumentView
+    marks: list[Mark]
+
+
+def context_around(text: str, start: int, end: int, width: int) -> tuple[str, str]:
+    """Up to `width` characters before and after `[start, end)`, not cutting words in half."""
+    if width <= 0:
+        return "", ""
+    lo, hi = max(0, start - width), min(len(text), end + width)
+    if lo > 0 and not text[lo - 1].isspace():
+        while lo < start and not text[lo].isspace():
+            lo += 1
+    if hi < len(text) and not text[hi].isspace():
+        while hi > end and not text[hi - 1].isspace():
+            hi -= 1
+    return text[lo:start], text[end:hi]
+
+
+def retrieve(session: Session, flt: CodingFilter, *, context: int = DEFAULT_CONTEXT) -> list[Passage]:
+    """Every coding matching `flt` (a code includes its descendants), in document order."""
+    if not flt.code:
+        raise UsageError("name the code to retrieve")
+    if not 0 <= context <= MAX_CONTEXT:
+        raise UsageError(f"--context takes 0 to {MAX_CONTEXT} characters, got {context}")
+    locator = Locator(session)
+    texts: dict[int, str] = {}
+    passages = []
+    colours = {key: normalise_colour(colour, key)
+               for key, colour in session.execute(select(Code.key, Code.colour)).all()}
+    for coding, doc_name, code_key, coder_name in session.execute(filtered_codings(session, flt)):
+        turn, speaker = locator.turn(coding.document_id, coding.start)
+        if flt.speaker and (speaker or "").casefold() != flt.speaker.casefold():
+            continue
+        if coding.document_id not in texts:
+            texts[coding.document_id] = session.execute(
+                select(Document.text).where(Document.id == coding.document_id)
+            ).scalar_one()
+        text = texts[coding.document_id]
+        before, after = context_around(text, coding.start, coding.end, context)
+        passages.append(Passage(
+            id=coding.id, document=doc_name, code=code_key, coder=coder_name,
+            start=coding.start, end=coding.end, turn=turn,
+            line_start=locator.line(coding.document_id, coding.start),
+            line_end=locator.line(coding.document_id, max(coding.start, coding.end - 1)),
+            speaker=speaker, context_before=before, text=text[coding.start:coding.end],
+            context_after=after, memo=coding.memo, anchor=coding.anchor, colour=colours[code_key],
+        ))
+    return passages
+
+
+def split_names(values: Iterable[str] | None) -> list[str]:
+    """`--code a,b --code c` -> [a, b, c] (repeatable and comma-separated)."""
+    names: list[str] = []
+    for value in values or []:
+        for part in value.split(","):
+            if part.strip() and part.strip() not in names:
+                names.append(part.strip())
+    return names
+
+
+def marked_document(
+    session: Session, ref: str, *, coders: Iterable[str] = (), codes: Iterable[str] = ()
+) -> MarkedDocument:
+    """A document and its codings by `coders` with `codes` (and the codes below them);
+    no coders or no codes means all of them."""
+    from qcode.coding.coders import find_coder
+    from qcode.coding.codes import descendant_ids, resolve_code
+
+    document = resolve_document(session, ref)
+    query = (
+        select(Coding.id, Code.key, Coder.name, Coding.start, Coding.end, Code.colour)
+        .join(Code, Code.id == Coding.code_id)
+        .join(Coder, Coder.id == Coding.coder_id)
+        .where(Coding.document_id == document.id, Coding.layer == "coding")
+    )
+    coder_ids = [find_coder(session, name).id for name in coders]
+    if coder_ids:
+        query = query.where(Coding.coder_id.in_(coder_ids))
+    code_ids: set[int] = set()
+    for ref in codes:
+        code_ids.update(descendant_ids(session, resolve_code(session, ref, allow_retired=True)))
+    if code_ids:
+        query = query.where(Coding.code_id.in_(code_ids))
+    rows = session.execute(query.order_by(Coding.start, Coding.end, Code.key, Coder.name)).all()
+    marks = [Mark(id_, key, coder, start, end, normalise_colour(colour, key))
+             for id_, key, coder, start, end, colour in rows]
+    return MarkedDocument(show_document(session, document.name), marks)

@@ -1,0 +1,169 @@
+"""Cases (the firms a study is about) and their attributes, from a CSV file or front matter."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session, selectinload
+
+from qcode.errors import InputError
+from qcode.store.models import Case, CaseAttribute, Document
+
+DOCUMENT_COLUMNS = ("document", "doc", "file", "filename", "transcript")
+CASE_COLUMNS = ("case", "case_id", "firm")
+MAX_CASES_BYTES = 20 * 2**20
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    case: str
+    attributes: dict[str, str | None] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CaseInfo:
+    name: str
+    documents: int
+    attributes: dict[str, str | None]
+
+
+def read_cases_csv(path: Path) -> dict[str, CaseRow]:
+    """Map document name (file name; also its stem) to its case row.
+
+    One column names the document; `case` (optional) names the case, otherwise the document stem is
+    the case; every other column is an attribute. Delimiter `,` `;` or TAB is detected.
+    """
+    from qcode.corpus.text import decode_bytes
+
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read the cases file ({exc.strerror})") from exc
+    if len(data) > MAX_CASES_BYTES:
+        raise InputError(f"{path}: cases file larger than 20 MB")
+    text, _encoding, _warnings = decode_bytes(data, name=str(path))
+    rows = _parse_rows(path, text)
+    header = [h.strip() for h in rows[0]]
+    lowered = [h.lower() for h in header]
+    doc_col = next((lowered.index(c) for c in DOCUMENT_COLUMNS if c in lowered), None)
+    if doc_col is None:
+        raise InputError(
+            f"{path}: no column naming the document",
+            hint=f"add a column called one of: {', '.join(DOCUMENT_COLUMNS)}",
+        )
+    case_col = next((lowered.index(c) for c in CASE_COLUMNS if c in lowered), None)
+    mapping: dict[str, CaseRow] = {}
+    for number, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(header):
+            raise InputError(
+                f"{path}:{number}: {len(row)} cells where the header has {len(header)}",
+                hint="check quoting and the delimiter",
+            )
+        document = row[doc_col].strip()
+        if not document:
+            raise InputError(f"{path}:{number}: empty document name")
+        case = row[case_col].strip() if case_col is not None else ""
+        attrs = {
+            header[i]: (cell.strip() or None)
+            for i, cell in enumerate(row)
+            if i not in (doc_col, case_col)
+        }
+        mapping[document] = CaseRow(case or Path(document).stem, attrs)
+    return mapping
+
+
+def _parse_rows(path: Path, text: str) -> list[list[str]]:
+    if not text.strip():
+        raise InputError(f"{path}: the cases file is empty")
+    first = text.splitlines()[0]
+    delimiter = max((",", ";", "\t"), key=first.count)
+    try:
+        rows = list(csv.reader(io.StringIO(text), delimiter=delimiter, strict=True))
+    except csv.Error as exc:
+        raise InputError(f"{path}: not a valid CSV file ({exc})") from exc
+    if len(rows) < 1 or not any(h.strip() for h in rows[0]):
+        raise InputError(f"{path}: the cases file has no header row")
+    return rows
+
+
+def lookup_case_row(mapping: dict[str, CaseRow], document_name: str) -> CaseRow | None:
+    if document_name in mapping:
+        return mapping[document_name]
+    return mapping.get(Path(document_name).stem)
+
+
+def ensure_case(session: Session, row: CaseRow) -> int:
+    """The id of the row's case (created if new), with its attributes set; Core statements only,
+    since the importer runs this once per file."""
+    case_id = session.execute(select(Case.id).where(Case.name == row.case)).scalar()
+    if case_id is None:
+        case = Case(name=row.case)
+        session.add(case)
+        session.flush()
+        case_id = case.id
+    table = CaseAttribute.__table__
+    existing = {
+        name: value
+        for name, value in session.execute(
+            select(CaseAttribute.name, CaseAttribute.value).where(CaseAttribute.case_id == case_id)
+        ).all()
+    }
+    new = [
+        {"case_id": case_id, "name": name, "value": value}
+        for name, value in row.attributes.items()
+        if name not in existing
+    ]
+    if new:
+        from qcode.store.bulk import insert_rows
+
+        insert_rows(session.connection(), table, new)  # type: ignore[arg-type]
+    for name, value in row.attributes.items():
+        if name in existing and existing[name] != value:
+            session.execute(
+                update(CaseAttribute)
+                .where(CaseAttribute.case_id == case_id, CaseAttribute.name == name)
+                .values(value=value)
+            )
+    return case_id
+
+
+def apply_case(session: Session, document_id: int, row: CaseRow) -> None:
+    """Attach a document to its case (creating it) and set the case's attributes."""
+    case_id = ensure_case(session, row)
+    session.execute(update(Document).where(Document.id == document_id).values(case_id=case_id))
+
+
+def apply_cases_to_existing(
+    session: Session, mapping: dict[str, CaseRow], *, skip: frozenset[str] = frozenset()
+) -> int:
+    """Apply a cases file to the project's documents (but those in `skip`, done already);
+    returns how many documents the file matched."""
+    matched = 0
+    for doc_id, name in session.execute(select(Document.id, Document.name)).all():
+        row = lookup_case_row(mapping, name)
+        if row is not None:
+            if name not in skip:
+                apply_case(session, doc_id, row)
+            matched += 1
+    return matched
+
+
+def list_cases(session: Session) -> list[CaseInfo]:
+    counts: dict[int | None, int] = dict(
+        session.execute(  # type: ignore[arg-type]
+            select(Document.case_id, func.count(Document.id)).group_by(Document.case_id)
+        ).all()
+    )
+    cases = session.execute(
+        select(Case).options(selectinload(Case.attributes)).order_by(Case.name)
+    ).scalars()
+    return [
+        CaseInfo(c.name, int(counts.get(c.id, 0)), {a.name: a.value for a in c.attributes})
+        for c in cases
+    ]

@@ -1,0 +1,122 @@
+"""Browsing documents: listing them and showing one with its units."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from qcode.corpus.segmentation import Unit as UnitInfo  # one shape for units, stored or computed
+from qcode.errors import NotFoundError
+from qcode.store.models import Case, Coding, Document, Unit
+
+UNIT_KINDS = ("turn", "paragraph", "sentence", "line")
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    name: str
+    case: str | None
+    format: str
+    words: int
+    turns: int
+    codings: int
+    chars: int
+
+
+@dataclass(frozen=True)
+class DocumentView:
+    name: str
+    case: str | None
+    format: str
+    sha256: str
+    words: int
+    metadata: dict[str, Any]
+    text: str
+    units: list[UnitInfo]
+
+
+def resolve_document(session: Session, ref: str) -> Document:
+    """A document by exact name, by name without suffix, or by unique prefix."""
+    doc = session.execute(select(Document).where(Document.name == ref)).scalar()
+    if doc is not None:
+        return doc
+    names = list(session.execute(select(Document.name)).scalars())
+    matches = [n for n in names if Path(n).stem == ref] or [n for n in names if n.startswith(ref)]
+    if len(matches) == 1:
+        return session.execute(select(Document).where(Document.name == matches[0])).scalar_one()
+    if len(matches) > 1:
+        shown = ", ".join(sorted(matches)[:8])
+        raise NotFoundError(f"document `{ref}` is ambiguous: {shown}", hint="give more of the name")
+    close = difflib.get_close_matches(ref, names, n=3, cutoff=0.6)
+    hint = f"did you mean {', '.join(close)}?" if close else "run `qcode docs` to list documents"
+    raise NotFoundError(f"no document `{ref}`", hint=hint)
+
+
+def list_documents(session: Session) -> list[DocumentInfo]:
+    turns: dict[int, int] = dict(
+        session.execute(  # type: ignore[arg-type]
+            select(Unit.document_id, func.count(Unit.id))
+            .where(Unit.kind == "turn")
+            .group_by(Unit.document_id)
+        ).all()
+    )
+    codings: dict[int, int] = dict(
+        session.execute(  # type: ignore[arg-type]
+            select(Coding.document_id, func.count(Coding.id)).group_by(Coding.document_id)
+        ).all()
+    )
+    rows = session.execute(
+        select(
+            Document.id,
+            Document.name,
+            Case.name,
+            Document.source_format,
+            Document.words,
+            Document.chars,
+        )
+        .outerjoin(Case, Case.id == Document.case_id)
+        .order_by(Document.name)
+    ).all()
+    return [
+        DocumentInfo(
+            name=name,
+            case=case,
+            format=fmt,
+            words=words,
+            turns=int(turns.get(doc_id, 0)),
+            codings=int(codings.get(doc_id, 0)),
+            chars=chars,
+        )
+        for doc_id, name, case, fmt, words, chars in rows
+    ]
+
+
+def document_units(session: Session, document_id: int, kind: str | None = None) -> list[UnitInfo]:
+    query = select(
+        Unit.kind, Unit.number, Unit.start, Unit.end, Unit.speaker, Unit.timestamp
+    ).where(Unit.document_id == document_id)
+    if kind is not None:
+        query = query.where(Unit.kind == kind)
+    query = query.order_by(Unit.kind, Unit.number)
+    return [UnitInfo(*row) for row in session.execute(query).all()]
+
+
+def show_document(session: Session, ref: str) -> DocumentView:
+    doc = resolve_document(session, ref)
+    case = session.get(Case, doc.case_id).name if doc.case_id else None  # type: ignore[union-attr]
+    return DocumentView(
+        name=doc.name,
+        case=case,
+        format=doc.source_format,
+        sha256=doc.sha256,
+        words=doc.words,
+        metadata=json.loads(doc.metadata_json or "{}"),
+        text=doc.text,
+        units=document_units(session, doc.id),
+    )

@@ -1,0 +1,16 @@
+"""SubRip subtitles (.srt): numbered cues, speakers as `Name:` on a turn's first cue."""
+
+from __future__ import annotations
+
+from qcode.corpus.ingest.base import ParsedDocument
+from qcode.corpus.ingest.cues import label_prefixes, layout
+from qcode.corpus.ingest.vtt import parse_blocks
+from qcode.corpus.text import decode_bytes
+
+
+def read(data: bytes, name: str) -> ParsedDocument:
+    raw, encoding, warnings = decode_bytes(data, name=name)
+    text = raw.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    cues = parse_blocks(text)  # the cue number sits before the timing line and is skipped
+    label_prefixes(cues)
+    return layout(cues, name=name, encoding=encoding, warnings=warnings)
