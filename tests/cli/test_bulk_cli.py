@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Cli
 from tests.coding.test_bulk import make_project
+from tests.conftest import Cli
 
 
 def _dump(db: Path) -> str:

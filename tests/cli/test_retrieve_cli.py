@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Cli
 from tests.coding.test_bulk import make_project
+from tests.conftest import Cli
 
 
 @pytest.fixture

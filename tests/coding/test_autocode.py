@@ -12,8 +12,8 @@ from qcode.coding.codes import resolve_code
 from qcode.coding.history import undo
 from qcode.errors import UsageError
 from qcode.store.models import Coding, Event
-from tests.conftest import Cli
 from tests.coding.test_bulk import count, make_project, open_session
+from tests.conftest import Cli
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ import pytest
 from qcode.coding.queries import CodingFilter
 from qcode.coding.retrieve import context_around, marked_document, retrieve, split_names
 from qcode.errors import NotFoundError, UsageError
-from tests.conftest import Cli
 from tests.coding.test_bulk import INT_001, INT_002, make_project, open_session
+from tests.conftest import Cli
 
 
 @pytest.fixture
