@@ -19,7 +19,8 @@ if os.environ.get("CI"):
     settings.load_profile("ci")
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
+# ../shared beside the checkout; QCODE_SHARED points elsewhere (a second worktree, a copy).
+SHARED = Path(os.environ.get("QCODE_SHARED") or REPO.parent / "shared").resolve()
 REAL_DATA = SHARED / "real_data"
 REFI = SHARED / "refi"
 SAMPLE_CODEBOOK = REPO / "codebooks" / "sme_knowledge_sources.yaml"

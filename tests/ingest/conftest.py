@@ -6,8 +6,7 @@ from pathlib import Path
 
 import pytest
 
-# tests/ingest/conftest.py -> parents[2] is the repo root; `shared` sits beside it.
-REAL_DATA = (Path(__file__).resolve().parents[2] / ".." / "shared" / "real_data").resolve()
+from tests.conftest import REAL_DATA
 
 
 @pytest.fixture(scope="session")
