@@ -55,7 +55,7 @@ def autocode(
     scope = AutocodeScope(unit=unit, documents=tuple(document or ()),
                           where=parse_where(where or []), speakers=tuple(speaker or ()))
     with transaction(write=not dry_run) as session:
-        target = resolve_code(session, code)
+        target = resolve_code(session, code, for_coding=True)
         who = coder_name(session, coder)
         result = core_autocode(session, target, who, matcher, scope, batch=new_batch(),
                                dry_run=dry_run)
@@ -86,7 +86,8 @@ def import_codings(
                                 dir_okay=False),
     coder: str = typer.Option(
         None, "--coder", envvar="QCODE_CODER", help="Who runs the import and can undo it (default: "
-        "QCODE_CODER, then the project's default coder); the codings belong to the CSV's coders."
+        "QCODE_CODER, the project's default coder, then your login name); each coding belongs to "
+        "its row's coder."
     ),
     dry_run: bool = typer.Option(False, "--dry-run", "-n",
                                  help="Check the file and count what would be loaded; write nothing."),
@@ -94,12 +95,12 @@ def import_codings(
     """Load codings from a CSV (as `qcode codings --format csv` writes it): all rows or none."""
     from qcode.coding.bulk import import_codings as core_import
     from qcode.coding.bulk import read_codings_csv
-    from qcode.coding.coders import coder_name, current_coder
+    from qcode.coding.coders import actor_name
     from qcode.store.events import new_batch
 
     parsed = read_codings_csv(file, name=str(file))
     with transaction(write=not dry_run) as session:
-        who = coder_name(session, coder) if dry_run else current_coder(session, coder).name
+        who = actor_name(session, coder)
         result = core_import(session, parsed, who, batch=new_batch(), dry_run=dry_run)
     verb = "would import" if dry_run else "imported"
     message = (f"{verb} {_plural(result.created, 'coding')} into "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -138,20 +139,39 @@ def add(
     file: Path | None = typer.Option(
         None, "--file", help="The YAML codebook to edit (default: the last one loaded)."
     ),
+    write: bool = typer.Option(False, "--write", help="Edit the codebook file in place and load it."),
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="Write the edited codebook to this file and load it."
+    ),
 ) -> None:
-    """Add a code to the YAML codebook file, keeping its comments and layout, and load it."""
-    from qcode.codebook.edit import NewCode, apply_edit, codebook_file, plan_add, revert_edit
-    from qcode.codebook.store import latest_version
-    from qcode.errors import QcodeError
+    """Add a code to the YAML codebook, keeping its comments and layout, with a new version label.
 
+    Without --write or -o the edited YAML goes to stdout and nothing changes; --write edits the
+    file in place and loads it; -o FILE writes a new file and loads that."""
+    from qcode.codebook.edit import NewCode, apply_edit, codebook_file, plan_add, revert_edit
+    from qcode.codebook.store import latest_version, list_versions
+    from qcode.errors import QcodeError, UsageError
+
+    if write and output is not None:
+        raise UsageError("--write edits the file in place; -o writes another: choose one")
     with transaction(write=False) as session:
         latest = latest_version(session)
         source, number = (latest.source_path, latest.number) if latest else (None, None)
+        taken = frozenset(v.label for v in list_versions(session))
     path = codebook_file(file, source, number)
     code = NewCode(id=code_id, label=label, definition=definition, parent=parent, brief=brief,
                    when_to_use=when_to_use, when_not_to_use=when_not_to_use,
                    examples=tuple(examples or ()), colour=colour)
-    edit = plan_add(path, code)  # checks everything it can before the file is touched
+    edit = plan_add(path, code, taken)  # checks everything it can before the file is touched
+    if not write and output is None:
+        sys.stdout.write(edit.after.decode("utf-8"))
+        info(f"(not written: pass --write to edit {path}, or -o FILE) new version {edit.book.version}")
+        return
+    if output is not None:
+        from dataclasses import replace
+
+        edit = replace(edit, path=output, before=output.read_bytes() if output.exists() else b"")
+        path = output
     apply_edit(edit)
     try:
         load_and_report(edit.book, path, retire_removed=False)
@@ -160,4 +180,4 @@ def add(
                         f"; the code was added to {path} but not loaded: "
                         f"run `qcode codebook load {path}` once this is fixed")
         raise
-    info(f"added code `{code_id.strip()}` to {path}")
+    info(f"added code `{code_id.strip()}` to {path} (version {edit.book.version})")

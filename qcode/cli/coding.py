@@ -1,4 +1,4 @@
-"""`qcode tag`, `untag`, `recode`, `memo` and `coders`: coding from the terminal."""
+"""`qcode tag`, `untag` and `recode`: coding from the terminal."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from qcode.cli.output import FORMAT_OPTION, Format, emit, info, write_json
+from qcode.cli.output import FORMAT_OPTION, Format, info, write_json
 from qcode.cli.state import transaction
 
 if TYPE_CHECKING:
@@ -77,7 +77,7 @@ def tag(
     with transaction(write=True) as session:
         doc = resolve_document(session, document)
         span, code_refs = _span(session, doc, items, quote)
-        codes = [resolve_code(session, ref) for ref in code_refs]
+        codes = [resolve_code(session, ref, for_coding=True) for ref in code_refs]
         who = current_coder(session, coder)
         result = core_tag(session, doc, span, codes, who, batch=new_batch(), memo=memo)
     _print_codings(result.created, fmt, "coded")
@@ -130,63 +130,12 @@ def recode(
 
     with transaction(write=True) as session:
         who = current_coder(session, coder)
-        result = core_recode(session, get_coding(session, coding_id), resolve_code(session, code),
-                             who, batch=new_batch(), force=force)
+        target = resolve_code(session, code, for_coding=True)
+        result = core_recode(session, get_coding(session, coding_id), target, who,
+                             batch=new_batch(), force=force)
     _print_codings([result], fmt, "recoded")
 
 
-def memo(
-    kind: str = typer.Argument(..., metavar="coding|document|code|project"),
-    args: list[str] = typer.Argument(None, metavar="[NAME] [TEXT]",
-                                     help="What the memo is on (not for project), then the text."),
-    coder: str = CODER_OPTION,
-    force: bool = typer.Option(False, "--force", help="Allow writing on another coder's coding."),
-    fmt: Format = FORMAT_OPTION,
-) -> None:
-    """Write a memo (with TEXT) or show the memos (without) on a coding, document, code or project."""
-    from qcode.coding.coders import current_coder
-    from qcode.coding.memos import get_memos, resolve_memo_target, set_memo
-    from qcode.store.events import new_batch
-
-    args = list(args or [])
-    ref = None if kind == "project" else (args.pop(0) if args else None)
-    text = " ".join(args) if args else None
-    with transaction(write=text is not None) as session:
-        target_id, name = resolve_memo_target(session, kind, ref)
-        if text is not None:
-            who = current_coder(session, coder)
-            set_memo(session, kind, target_id, name, text, who, batch=new_batch(), force=force)
-            info(f"memo saved on {name} by {who.name}")
-            return
-        memos = get_memos(session, kind, target_id, name)
-    if fmt is Format.table:
-        for m in memos:
-            typer.echo(f"[{m.coder or '-'} {m.updated_at}] {m.text}")
-        if not memos:
-            info(f"no memo on {name}")
-        return
-    emit([asdict(m) for m in memos], ["target", "name", "coder", "text", "updated_at"], fmt)
-
-
-def coders(
-    fmt: Format = FORMAT_OPTION,
-    set_default: str = typer.Option(None, "--set-default", help="Make NAME the project's default coder."),
-) -> None:
-    """List coders with their number of codings and documents."""
-    from qcode.coding.coders import get_or_create_coder, list_coders
-
-    if set_default:
-        from qcode.store.project import set_meta
-
-        with transaction(write=True) as session:
-            get_or_create_coder(session, set_default.strip())
-            set_meta(session, "default_coder", set_default.strip())
-        info(f"default coder: {set_default.strip()}")
-    with transaction(write=False) as session:
-        rows = [asdict(c) for c in list_coders(session)]
-    emit(rows, ["name", "codings", "documents", "last_action"], fmt, numeric=("codings", "documents"))
-
-
 def register(app: typer.Typer) -> None:
-    for command in (tag, untag, recode, memo, coders):
+    for command in (tag, untag, recode):
         app.command(command.__name__)(command)

@@ -186,7 +186,7 @@ def _tag(state: CodingSession, refs: list[str], quote: str | None = None) -> Non
         span = state.span
         if quote is not None:
             span = find_quote(session, doc, quote, within=span)
-        codes = [resolve_code(session, ref) for ref in refs]
+        codes = [resolve_code(session, ref, for_coding=True) for ref in refs]
         who = current_coder(session, state.coder)
         result = core_tag(session, doc, span, codes, who, batch=new_batch())
         line = _codes_line(session, state)
@@ -253,7 +253,7 @@ def _coding_on_unit(session: Session, state: CodingSession, code: str) -> int:
 
 def _memo(state: CodingSession, text: str) -> None:
     from qcode.coding.coders import current_coder
-    from qcode.coding.memos import set_memo
+    from qcode.coding.memos import add_memo
     from qcode.store.events import new_batch
 
     if not text.strip():
@@ -264,7 +264,7 @@ def _memo(state: CodingSession, text: str) -> None:
     with transaction(write=True) as session:
         who = current_coder(session, state.coder)
         for coding_id in state.last:
-            set_memo(session, "coding", coding_id, f"coding {coding_id}", text.strip(), who,
+            add_memo(session, "coding", coding_id, f"coding {coding_id}", text.strip(), who,
                      batch=batch)
     info(f"memo saved on coding {', '.join(str(i) for i in state.last)}")
 

@@ -102,10 +102,12 @@ def _register() -> None:
         browse,
         bulk,
         codebook,
+        coders,
         coding,
         history,
         importing,
         interactive,
+        memos,
         project,
         retrieve,
         review,
@@ -117,6 +119,8 @@ def _register() -> None:
     browse.register(app)
     app.add_typer(codebook.app, name="codebook")
     coding.register(app)
+    memos.register(app)
+    coders.register(app)
     interactive.register(app)
     review.register(app)
     history.register(app)

@@ -18,7 +18,9 @@ def init(
         None, "--codebook", "-c", help="Load this YAML codebook into the new project."
     ),
     name: str = typer.Option(None, "--name", help="Project name (default: the folder's name)."),
-    coder: str = typer.Option(None, "--coder", help="Default coder for this project."),
+    coder: str = typer.Option(
+        None, "--coder", help="You: registered as the project's PI and its default coder."
+    ),
 ) -> None:
     """Create a new project, refusing to overwrite an existing one."""
     from qcode.cli.codebook import load_and_report
@@ -39,10 +41,14 @@ def init(
     STATE.db = url
     info(f"created project {location if '://' not in location else url}")
     if coder:
+        from qcode.coding.coders import add_coder
+        from qcode.store.events import new_batch
         from qcode.store.project import set_meta
 
         with transaction(write=True) as session:
-            set_meta(session, "default_coder", coder)
+            pi = add_coder(session, coder, "pi", None, batch=new_batch())
+            set_meta(session, "default_coder", pi.name)
+        info(f"{pi.name} is the project's PI and default coder")
     if book is not None and codebook is not None:
         load_and_report(book, codebook, retire_removed=False)
 

@@ -40,3 +40,9 @@ def transaction(*, write: bool) -> Iterator[Session]:
         info(f"upgraded the project from schema {report.from_version} to {report.to_version}{where}")
     with session_scope(url, write=write) as session:
         yield session
+        notices = list(session.info.get("notices", []))
+    if notices:
+        from qcode.cli.output import info
+
+        for notice in notices:
+            info(notice)

@@ -34,6 +34,7 @@ CODE_KEYS = (
     "memo",
     "renamed_from",
     "retired",
+    "apply",
     "parent",
     "children",
 )
@@ -169,8 +170,9 @@ def _read_code_values(raw: RawCode, entries: f.Entries, problems: Problems) -> N
     for key in ("examples", "counterexamples"):
         if key in entries:
             raw.values[key] = f.text_list(entries[key][1], key, problems)
-    if "retired" in entries:
-        raw.values["retired"] = f.flag(entries["retired"][1], "retired", problems)
+    for key in ("retired", "apply"):
+        if key in entries:
+            raw.values[key] = f.flag(entries[key][1], key, problems)
     _read_colour(raw, entries, problems)
     _read_references(raw, entries, problems)
 

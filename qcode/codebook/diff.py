@@ -23,6 +23,7 @@ COMPARED_FIELDS = (
     "counterexamples",
     "colour",
     "memo",
+    "apply",
 )
 METADATA_FIELDS = ("name", "version", "description", "authors", "language", "references")
 _SHORT_FIELDS = ("name", "version", "language")

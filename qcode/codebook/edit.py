@@ -77,17 +77,23 @@ class _Insertion:
 # The text edit
 
 
-def add_code_text(yaml_text: str, *, filename: str, code: NewCode) -> str:
+def add_code_text(
+    yaml_text: str, *, filename: str, code: NewCode, taken: frozenset[str] | None = None
+) -> str:
     """`yaml_text` with `code` appended among its siblings, every original line kept as it was.
 
     Raises CodebookError if the text or the new code has problems (an id already used, a bad
     colour, ...), NotFoundError for an unknown parent, and CodebookError for lists written in
     flow style (`[...]`), which cannot be extended without rewriting them.
     """
-    return _add(yaml_text, filename, code)[0]
+    return _add(yaml_text, filename, code, taken)[0]
 
 
-def _add(yaml_text: str, filename: str, code: NewCode) -> tuple[str, Codebook]:
+def _add(
+    yaml_text: str, filename: str, code: NewCode, taken: frozenset[str] | None
+) -> tuple[str, Codebook]:
+    """The edited text and codebook; with `taken` (the labels in use), the `version:` label
+    moves on to one not among them, so two different codebooks never share a label."""
     code = _normalised(code)
     bom = "\ufeff" if yaml_text.startswith("\ufeff") else ""
     text = yaml_text[len(bom) :]
@@ -97,6 +103,8 @@ def _add(yaml_text: str, filename: str, code: NewCode) -> tuple[str, Codebook]:
     root = compose(text, Problems())
     assert isinstance(root, MappingNode)  # the text was just parsed as a valid codebook
     new_text = _splice(text, _plan(text, root, code), _newline(text))
+    if taken is not None:
+        new_text = _bump_version(new_text, taken | {old.version})
     book = _validate(new_text, filename, code)
     _check_only_added(old, book, code, filename)
     return bom + new_text, book
@@ -195,8 +203,39 @@ def _check_only_added(old: Codebook, new: Codebook, code: NewCode, filename: str
 def _others(book: Codebook, skip: str | None) -> tuple[dict[str, Any], dict[str, Any]]:
     # Position among siblings may shift when a later code names the same parent; order is kept.
     codes = {c.id: {**c.to_dict(), "line": 0, "position": 0} for c in book.codes if c.id != skip}
-    top = {**book.to_dict(), "codes": None, "source": None}
+    top = {**book.to_dict(), "codes": None, "source": None, "version": None}
     return top, codes
+
+
+def next_label(label: str, taken: frozenset[str]) -> str:
+    """The next version label not yet used: `1` -> `2`, `1.4` -> `1.5`, `v3` -> `v4`,
+    `draft` -> `draft.1`; then onwards until the label is new to the project."""
+    match = re.search(r"(\d+)(\D*)$", label)
+    while True:
+        if match:
+            number = str(int(match.group(1)) + 1)
+            label = label[: match.start(1)] + number + match.group(2)
+        else:
+            label = f"{label}.1"
+        match = re.search(r"(\d+)(\D*)$", label)
+        if label not in taken:
+            return label
+
+
+def _bump_version(text: str, taken: frozenset[str]) -> str:
+    """The text with its `version:` value replaced by the next label, quoted as it was."""
+    root = compose(text, Problems())
+    assert isinstance(root, MappingNode)
+    entry = _entry(root, "version")
+    if entry is None or not isinstance(entry[1], ScalarNode):
+        return text
+    node = entry[1]
+    new = next_label(str(node.value), taken)
+    quote = node.style if node.style in ("'", '"') else ""
+    if (not quote and not re.fullmatch(r"[A-Za-z0-9_.-]+", new)) or re.fullmatch(r"[\d.]+", new):
+        quote = quote or '"'  # a bare 2 or 1.5 would read back as a number
+    start, end = node.start_mark.index, node.end_mark.index
+    return text[:start] + f"{quote}{new}{quote}" + text[end:]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -432,8 +471,9 @@ def codebook_file(given: Path | None, source: str | None, version: int | None) -
     return path
 
 
-def plan_add(path: Path, code: NewCode) -> FileEdit:
-    """Read and check `path`, and work out its new bytes; nothing is written."""
+def plan_add(path: Path, code: NewCode, taken: frozenset[str] = frozenset()) -> FileEdit:
+    """Read and check `path`, and work out its new bytes (the code added, the version label
+    moved on past every label in `taken`); nothing is written."""
     filename = str(path)
     with _original_must_be_valid():
         load_codebook_file(path)  # readable, UTF-8, small, valid: each with its own message
@@ -442,7 +482,7 @@ def plan_add(path: Path, code: NewCode) -> FileEdit:
         before = real.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read codebook file {filename}: {exc.strerror or exc}") from None
-    text, book = _add(before.decode("utf-8"), filename, code)  # a BOM decodes to U+FEFF, kept
+    text, book = _add(before.decode("utf-8"), filename, code, taken)  # a BOM decodes to U+FEFF, kept
     return FileEdit(real, before, text.encode("utf-8"), book)
 
 
@@ -450,6 +490,8 @@ def apply_edit(edit: FileEdit) -> None:
     """Write the new bytes, refusing if the file changed since the edit was planned."""
     try:
         current = edit.path.read_bytes()
+    except FileNotFoundError:
+        current = b""  # a new file (`-o FILE`)
     except OSError as exc:
         raise InputError(f"cannot read codebook file {edit.path}: {exc.strerror or exc}") from None
     if current != edit.before:
@@ -494,6 +536,7 @@ __all__ = [
     "add_code_text",
     "apply_edit",
     "codebook_file",
+    "next_label",
     "plan_add",
     "revert_edit",
     "write_atomically",

@@ -36,6 +36,7 @@ class Code:
     memo: str | None = None
     renamed_from: tuple[str, ...] = ()
     retired: bool = False
+    apply: bool = True  # false: a category that only groups its children, never coded itself
     parent: str | None = None
     position: int = 0
     line: int = 0  # 1-based line of the `id` in the source file; 0 if not from a file
@@ -54,6 +55,7 @@ class Code:
             "memo": self.memo,
             "renamed_from": list(self.renamed_from),
             "retired": self.retired,
+            "apply": self.apply,
             "parent": self.parent,
             "position": self.position,
             "line": self.line,
@@ -75,6 +77,7 @@ class Code:
             memo=_optional_text(data, "memo"),
             renamed_from=_texts(data, "renamed_from"),
             retired=_flag(data, "retired"),
+            apply=bool(data.get("apply", True)),
             parent=_optional_text(data, "parent"),
             position=_number(data, "position"),
             line=_number(data, "line"),

@@ -132,6 +132,7 @@ def _build_code(item: RawCode, position: int) -> Code:
         memo=_optional(values.get("memo")),
         renamed_from=tuple(old for old, _ in item.renamed_from),
         retired=bool(values.get("retired", False)),
+        apply=bool(values.get("apply", True)),
         parent=item.effective_parent,
         position=position,
         line=item.line,

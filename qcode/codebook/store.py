@@ -47,6 +47,8 @@ class CodeNode:
     when_to_use: str | None
     when_not_to_use: str | None
     examples: list[str]
+    applicable: bool = True
+    uuid: str = ""
 
 
 def latest_version(session: Session) -> CodebookVersion | None:
@@ -161,6 +163,7 @@ def _upsert_codes(
             "examples_json": json.dumps(list(code.examples), ensure_ascii=False),
             "colour": book.effective_colour(code.id),
             "retired": bool(code.retired),
+            "applicable": bool(code.apply),
         }
         if row is None:
             row = Code(first_version=number, **values)
@@ -239,6 +242,8 @@ def _node(code: Code, by_id: dict[int, Code], depth: int, count: int, total: int
         when_to_use=code.when_to_use,
         when_not_to_use=code.when_not_to_use,
         examples=json.loads(code.examples_json or "[]"),
+        applicable=code.applicable,
+        uuid=code.uuid,
     )
 
 

@@ -25,8 +25,8 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from qcode.errors import InputError
-from qcode.store.models import Code, Coder, Coding, Document
+from qcode.errors import InputError, QcodeError
+from qcode.store.models import Code, Coder, Coding, Document, coder_key
 
 REQUIRED = ("document", "coder", "code", "start", "end")
 OPTIONAL = ("memo",)
@@ -315,19 +315,11 @@ def import_codings(
 ) -> ImportCodingsResult:
     """Load every row of `parsed` as a coding (skipping ones already there), or none at all."""
     rows = check_rows(session, parsed)
-    names = sorted({r.coder for r in rows}, key=lambda n: (n.casefold(), n))
-    coders = {c.name: c for c in session.execute(
-        select(Coder).where(Coder.name.in_(names))).scalars()}
-    new_coders = tuple(n for n in names if n not in coders)
-    if not dry_run:
-        for name in new_coders:
-            coders[name] = Coder(name=name)
-            session.add(coders[name])
-        session.flush()
+    coders, names, new_coders = _roster(session, [r.coder for r in rows], dry_run=dry_run)
     existing = _existing_keys(session, {r.document.id for r in rows})
     created = duplicates = 0
     for row in rows:
-        coder = coders.get(row.coder)
+        coder = coders.get(coder_key(row.coder))
         key = (row.document.id, row.code.id, coder.id if coder else -1, row.start, row.end)
         if key in existing:
             duplicates += 1
@@ -339,6 +331,31 @@ def import_codings(
             _insert(session, row, coder, actor=actor, batch=batch)
     return ImportCodingsResult(len(rows), created, duplicates, len({r.document.id for r in rows}),
                                tuple(names), new_coders, dry_run)
+
+
+def _roster(
+    session: Session, given: list[str], *, dry_run: bool
+) -> tuple[dict[str, Coder | None], tuple[str, ...], tuple[str, ...]]:
+    """The file's coders by folded name (`Ana` and `ana` in one file are one person); new ones
+    are created as `qcode tag` creates them, refused in a closed roster, and not in a dry run."""
+    from qcode.coding.coders import get_or_create_coder, lookup, roster_closed
+
+    first: dict[str, str] = {}
+    for name in given:
+        first.setdefault(coder_key(name), " ".join(name.split()))
+    coders: dict[str, Coder | None] = {}
+    new: list[str] = []
+    for key, name in sorted(first.items()):
+        found = lookup(session, name)
+        if found is None:
+            if roster_closed(session):
+                raise QcodeError(f"the file names coder `{name}`, who is not on the closed roster",
+                                 hint=f"a PI can add them: qcode coders add {name}")
+            new.append(name)
+            found = None if dry_run else get_or_create_coder(session, name)
+        coders[key] = found
+    names = tuple(sorted((c.name if c else first[k]) for k, c in coders.items()))
+    return coders, names, tuple(new)
 
 
 def _existing_keys(session: Session, document_ids: set[int]) -> set[tuple[int, int, int, int, int]]:
@@ -368,7 +385,7 @@ def insert_coding(
     prefix, suffix = context(doc.text, start, end)
     coding = Coding(
         document_id=doc.id, code_id=code.id, coder_id=coder.id, layer="coding",
-        start=start, end=end, quote=doc.text[start:end], prefix=prefix, suffix=suffix, memo=memo,
+        start=start, end=end, quote=doc.text[start:end], prefix=prefix, suffix=suffix,
     )
     session.add(coding)
     session.flush()
@@ -378,4 +395,10 @@ def insert_coding(
         after=snapshot(coding, session), batch=batch,
         summary=f"{action} {doc.name} c{start}-{end} {code.key}{owner}",
     )
+    if memo:
+        from qcode.coding.memos import add_memo
+
+        # The coding's coder wrote the memo that came with it; the import is the actor's action.
+        add_memo(session, "coding", coding.id, f"coding {coding.id}", memo, coder, batch=batch,
+                 actor=actor)
     return coding

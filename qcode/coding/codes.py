@@ -24,8 +24,12 @@ def _paths(codes: list[Code]) -> dict[str, Code]:
     return paths
 
 
-def resolve_code(session: Session, ref: str, *, allow_retired: bool = False) -> Code:
-    """A code by exact id, path (`knowledge_sources/diaspora`), unique id prefix, or label."""
+def resolve_code(
+    session: Session, ref: str, *, allow_retired: bool = False, for_coding: bool = False
+) -> Code:
+    """A code by exact id, path (`knowledge_sources/diaspora`), unique id prefix, or label.
+
+    `for_coding`: the code is about to be applied, so a category (`apply: false`) is refused."""
     codes = list(session.execute(select(Code)).scalars())
     if not codes:
         raise NotFoundError("the project has no codebook yet", hint="run `qcode codebook load FILE`")
@@ -33,6 +37,11 @@ def resolve_code(session: Session, ref: str, *, allow_retired: bool = False) -> 
     code = _match(codes, wanted)
     if code.retired and not allow_retired:
         raise QcodeError(f"code `{code.key}` is retired", hint="choose a current code")
+    if for_coding and not code.applicable:
+        children = [c.key for c in sorted(codes, key=lambda c: c.position)
+                    if c.parent_id == code.id and not c.retired and c.applicable]
+        hint = f"apply one of its codes: {', '.join(children[:8])}" if children else "choose another code"
+        raise QcodeError(f"`{code.key}` is a category and is not applied directly", hint=hint)
     return code
 
 

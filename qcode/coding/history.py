@@ -18,9 +18,11 @@ from sqlalchemy.orm import Session
 
 from qcode.errors import QcodeError
 from qcode.store.events import new_batch, record
-from qcode.store.models import Coding, Event, Memo, utcnow
+from qcode.store.models import Coder, Coding, Event, Memo, utcnow
 
-REVERSIBLE = {"tag", "autocode", "import-coding", "untag", "recode", "memo"}
+REVERSIBLE = {"tag", "autocode", "import-coding", "untag", "recode", "memo", "coder", "merge-coder"}
+# Registering a coder changes no one's work: it neither undoes nor stands in the way of an undo.
+NEUTRAL = {"add-coder"}
 
 
 @dataclass(frozen=True)
@@ -52,7 +54,10 @@ def read_log(
 ) -> list[LogEntry]:
     query = select(Event).order_by(Event.id.desc())
     if actor:
-        query = query.where(Event.actor == actor)
+        from qcode.coding.coders import lookup
+
+        known = lookup(session, actor)
+        query = query.where(Event.actor.in_(names_of(session, known.name if known else actor)))
     if action:
         query = query.where(Event.action == action)
     if since:
@@ -68,8 +73,32 @@ def read_log(
     ]
 
 
+def names_of(session: Session, actor: str) -> set[str]:
+    """Every name the coder called `actor` has had: the log keeps the name used at the time."""
+    names, renames = {actor}, []
+    for before, after in session.execute(
+        select(Event.before_json, Event.after_json).where(
+            Event.target_type == "coder", Event.action == "coder"
+        )
+    ).all():
+        old, new = _load(before), _load(after)
+        if old and new and old.get("name") != new.get("name"):
+            renames.append((old["name"], new["name"]))
+    grown = True
+    while grown:
+        grown = False
+        for old, new in renames:
+            if new in names and old not in names:
+                names.add(old)
+                grown = True
+    return names
+
+
 def _batches(session: Session, actor: str) -> list[list[Event]]:
-    events = session.execute(select(Event).where(Event.actor == actor).order_by(Event.id)).scalars()
+    names = names_of(session, actor)
+    events = session.execute(
+        select(Event).where(Event.actor.in_(names)).order_by(Event.id)
+    ).scalars()
     grouped: dict[str, list[Event]] = {}
     for event in events:
         grouped.setdefault(event.batch, []).append(event)
@@ -84,6 +113,8 @@ def _state(session: Session, actor: str) -> tuple[list[list[Event]], list[list[E
     undo_of: dict[str, str] = {}
     for events in _batches(session, actor):
         head = events[0]
+        if head.action in NEUTRAL:
+            continue
         by_batch[head.batch] = events
         if head.action == "undo" and head.undoes:
             undo_of[head.batch] = head.undoes
@@ -162,6 +193,8 @@ def _apply(session: Session, event: Event, *, forward: bool, actor: str, batch: 
         _set_coding(session, event.target_id, expected=before, wanted=after)
     elif event.target_type.startswith("memo:"):
         _set_memo(session, event, expected=before, wanted=after)
+    elif event.target_type == "coder":
+        _set_coder(session, event.target_id, expected=before, wanted=after)
     else:
         raise QcodeError(f"cannot {label} a {event.action}")
     record(session, actor=actor, action=label, target_type=event.target_type,
@@ -169,10 +202,13 @@ def _apply(session: Session, event: Event, *, forward: bool, actor: str, batch: 
            summary=f"{label} {event.summary}", undoes=undoes)
 
 
+_FIELDS = ("document_id", "code_id", "coder_id", "layer", "round_id", "start", "end", "quote",
+           "prefix", "suffix", "anchor", "uuid")
+
+
 def _coding_fields(snap: dict[str, Any]) -> dict[str, Any]:
-    keys = ("document_id", "code_id", "coder_id", "layer", "round_id", "start", "end", "quote",
-            "prefix", "suffix", "anchor", "memo")
-    return {k: snap[k] for k in keys}
+    # Events written before schema 3 have no uuid (and a memo, now in the memo thread).
+    return {k: snap[k] for k in _FIELDS if k in snap}
 
 
 def _set_coding(session: Session, coding_id: int | None, *, expected: Any, wanted: Any) -> None:
@@ -212,6 +248,24 @@ def _set_memo(session: Session, event: Event, *, expected: Any, wanted: Any) -> 
         kind = event.target_type.split(":", 1)[1]
         row = Memo(id=memo_id, target_type=kind, target_id=wanted.get("target_id"),
                    coder_id=wanted.get("coder_id"), text=wanted["text"])
+        if wanted.get("uuid"):
+            row.uuid = wanted["uuid"]
+        if wanted.get("created_at"):
+            row.created_at = datetime.fromisoformat(wanted["created_at"])
         session.add(row)
     row.text = wanted["text"]
     row.updated_at = utcnow()
+
+
+def _set_coder(session: Session, coder_id: int | None, *, expected: Any, wanted: Any) -> None:
+    row = session.get(Coder, coder_id) if coder_id is not None else None
+    if row is None:
+        raise QcodeError(f"coder {coder_id} is gone; nothing was changed")
+    fields = ("name", "role", "retired")
+    if expected is not None and any(getattr(row, f) != expected[f] for f in fields):
+        raise QcodeError(f"coder {row.name} was changed since; nothing was changed")
+    if wanted is None:  # undoing the coder's registration: keep the person, retire them
+        row.retired = True
+        return
+    row.name, row.role, row.retired = wanted["name"], wanted["role"], wanted["retired"]
+    session.flush()

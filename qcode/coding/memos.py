@@ -1,30 +1,36 @@
-"""Memos on a coding, a document, a code or the whole project.
+"""Memo threads on a coding, a document, a code or the whole project.
 
-A coding's memo lives on the coding (it travels with it through recode and export). Memos on
-documents, codes and the project are kept per coder, so two coders never overwrite each other.
+A memo is a thread of entries, each credited to the person who wrote it, with its time. Writing
+a memo appends an entry, so nobody's note ever replaces another's; an author may edit or delete
+their own entries (a PI anyone's, with `force`), and every change is an undoable event.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
-from qcode.coding.tagging import get_coding, snapshot
-from qcode.errors import QcodeError, UsageError
+from qcode.errors import NotFoundError, QcodeError, UsageError
 from qcode.store.events import record
-from qcode.store.models import Coder, Memo, utcnow
+from qcode.store.models import Coder, Coding, Memo, utcnow
 
 TARGETS = ("coding", "document", "code", "project")
+MAX_MEMO = 1_000_000  # characters; a memo is a note, not a second transcript
 
 
 @dataclass(frozen=True)
 class MemoInfo:
+    id: int
+    uuid: str
     target: str
     name: str
     coder: str | None
     text: str
+    created_at: str
     updated_at: str
 
 
@@ -40,9 +46,11 @@ def resolve_memo_target(session: Session, kind: str, ref: str | None) -> tuple[i
     if not ref:
         raise UsageError(f"say which {kind}: qcode memo {kind} NAME [TEXT]")
     if kind == "coding":
-        if not ref.isdigit():
+        if not ref.isdigit() or len(ref) > 18:
             raise UsageError(f"a coding is named by its id (a number), not `{ref}`")
-        return get_coding(session, int(ref)).id, f"coding {ref}"
+        if session.get(Coding, int(ref)) is None:
+            raise NotFoundError(f"no coding {ref}", hint="run `qcode codings` to list them")
+        return int(ref), f"coding {ref}"
     if kind == "document":
         doc = resolve_document(session, ref)
         return doc.id, doc.name
@@ -50,62 +58,105 @@ def resolve_memo_target(session: Session, kind: str, ref: str | None) -> tuple[i
     return code.id, code.key
 
 
-def set_memo(
-    session: Session, kind: str, target_id: int | None, name: str, text: str, coder: Coder,
-    *, batch: str, force: bool = False,
-) -> None:
-    if kind == "coding":
-        assert target_id is not None
-        coding = get_coding(session, target_id)
-        if coding.coder_id != coder.id and not force:
-            raise QcodeError(f"coding {coding.id} belongs to another coder",
-                             hint="pass --force to write on another coder's coding")
-        coding_before = snapshot(coding, session)
-        coding.memo = text or None
-        coding.updated_at = utcnow()
-        session.flush()
-        record(session, actor=coder.name, action="memo", target_type="coding",
-               target_id=coding.id, before=coding_before, after=snapshot(coding, session), batch=batch,
-               summary=f"memo on coding {coding.id}")
-        return
-    memo = session.execute(
-        select(Memo).where(Memo.target_type == kind, _target_is(target_id), Memo.coder_id == coder.id)
-    ).scalar()
-    before = _memo_state(memo) if memo else None
-    if memo is None:
-        memo = Memo(target_type=kind, target_id=target_id, coder_id=coder.id, text=text)
-        session.add(memo)
-    else:
-        memo.text, memo.updated_at = text, utcnow()
+def add_memo(
+    session: Session, kind: str, target_id: int | None, name: str, text: str, author: Coder,
+    *, batch: str, actor: str | None = None,
+) -> MemoInfo:
+    """Append an entry to the thread on a target, credited to `author`; `actor` (who ran the
+    command, by default the author) is who the event log says made the change."""
+    text = _checked(text)
+    memo = Memo(target_type=kind, target_id=target_id, coder_id=author.id, text=text)
+    session.add(memo)
     session.flush()
-    record(session, actor=coder.name, action="memo", target_type=f"memo:{kind}",
-           target_id=memo.id, before=before, after=_memo_state(memo), batch=batch,
-           summary=f"memo on {kind} {name}")
+    record(session, actor=actor or author.name, action="memo", target_type=f"memo:{kind}",
+           target_id=memo.id, before=None, after=memo_state(memo), batch=batch,
+           summary=f"memo on {kind} {name}" if kind != "project" else "memo on the project")
+    return _info(memo, name, author.name)
 
 
-def _memo_state(memo: Memo) -> dict[str, object]:
-    return {"memo_id": memo.id, "text": memo.text, "target_id": memo.target_id,
-            "coder_id": memo.coder_id}
+def edit_memo(
+    session: Session, memo_id: int, text: str | None, author: Coder, *, batch: str,
+    force: bool = False,
+) -> MemoInfo | None:
+    """Change (or, with `text=None`, delete) one entry: one's own, or anyone's with `force`."""
+    memo = session.get(Memo, memo_id)
+    if memo is None:
+        raise NotFoundError(f"no memo entry {memo_id}", hint="`qcode memo KIND NAME` lists a thread with ids")
+    if memo.coder_id != author.id and not force:
+        owner = session.get(Coder, memo.coder_id) if memo.coder_id else None
+        raise QcodeError(
+            f"memo entry {memo_id} was written by {owner.name if owner else 'someone else'}",
+            hint="add your own entry instead, or pass --force (a PI correcting a thread)",
+        )
+    before = memo_state(memo)
+    what = "delete memo" if text is None else "edit memo"
+    if text is None:
+        session.delete(memo)
+        after = None
+    else:
+        memo.text, memo.updated_at = _checked(text), utcnow()
+        after = memo_state(memo)
+    session.flush()
+    record(session, actor=author.name, action="memo", target_type=f"memo:{before['target_type']}",
+           target_id=memo_id, before=before, after=after, batch=batch,
+           summary=f"{what} {memo_id} on {before['target_type']}")
+    if after is None:
+        return None
+    owner = session.get(Coder, memo.coder_id) if memo.coder_id else None
+    return _info(memo, str(before["target_type"]), owner.name if owner else None)
+
+
+def memo_state(memo: Memo) -> dict[str, Any]:
+    """What undo needs to restore an entry exactly."""
+    return {
+        "memo_id": memo.id, "uuid": memo.uuid, "text": memo.text, "target_type": memo.target_type,
+        "target_id": memo.target_id, "coder_id": memo.coder_id,
+        "created_at": memo.created_at.isoformat() if memo.created_at else None,
+    }
+
+
+def _checked(text: str) -> str:
+    text = text.strip("\n")
+    if not text.strip():
+        raise UsageError("a memo needs some text", hint="qcode memo KIND NAME \"TEXT\"")
+    if len(text) > MAX_MEMO:
+        raise UsageError(f"a memo of {len(text):,} characters is too long (at most {MAX_MEMO:,})")
+    return text
 
 
 def _target_is(target_id: int | None) -> ColumnElement[bool]:
     return Memo.target_id.is_(None) if target_id is None else Memo.target_id == target_id
 
 
+def _info(memo: Memo, name: str, coder: str | None) -> MemoInfo:
+    return MemoInfo(
+        memo.id, memo.uuid, memo.target_type, name, coder, memo.text,
+        memo.created_at.isoformat(timespec="seconds"), memo.updated_at.isoformat(timespec="seconds"),
+    )
+
+
 def get_memos(session: Session, kind: str, target_id: int | None, name: str) -> list[MemoInfo]:
-    if kind == "coding":
-        assert target_id is not None
-        coding = get_coding(session, target_id)
-        coder = session.get(Coder, coding.coder_id)
-        if not coding.memo:
-            return []
-        return [MemoInfo("coding", name, coder.name if coder else None, coding.memo,
-                         coding.updated_at.isoformat(timespec="seconds"))]
+    """A thread, oldest entry first."""
     rows = session.execute(
         select(Memo, Coder.name)
         .outerjoin(Coder, Coder.id == Memo.coder_id)
         .where(Memo.target_type == kind, _target_is(target_id))
-        .order_by(Memo.updated_at)
+        .order_by(Memo.created_at, Memo.id)
     ).all()
-    return [MemoInfo(kind, name, coder_name, m.text, m.updated_at.isoformat(timespec="seconds"))
-            for m, coder_name in rows]
+    return [_info(m, name, coder_name) for m, coder_name in rows]
+
+
+def coding_memo_texts(session: Session, coding_ids: Iterable[int]) -> dict[int, str]:
+    """Each coding's thread as one text (entries oldest first, separated by a blank line), for
+    listings and the one `memo` column of a codings CSV."""
+    ids = sorted(set(coding_ids))
+    found: dict[int, list[str]] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        for target_id, text in session.execute(
+            select(Memo.target_id, Memo.text)
+            .where(Memo.target_type == "coding", Memo.target_id.in_(chunk))
+            .order_by(Memo.target_id, Memo.created_at, Memo.id)
+        ).all():
+            found.setdefault(int(target_id), []).append(text)
+    return {coding_id: "\n\n".join(texts) for coding_id, texts in found.items()}

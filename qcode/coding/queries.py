@@ -132,6 +132,9 @@ def list_codings(session: Session, flt: CodingFilter) -> list[CodingRow]:
     locator = Locator(session)
     found = session.execute(filtered_codings(session, flt)).all()
     locator.preload(coding.document_id for coding, *_ in found)
+    from qcode.coding.memos import coding_memo_texts
+
+    memos = coding_memo_texts(session, (coding.id for coding, *_ in found))
     rows = []
     for coding, doc_name, code_key, coder_name in found:
         turn, speaker = locator.turn(coding.document_id, coding.start)
@@ -139,8 +142,8 @@ def list_codings(session: Session, flt: CodingFilter) -> list[CodingRow]:
             continue
         rows.append(
             CodingRow(
-                id=coding.id, document=doc_name, code=code_key, coder=coder_name,
-                start=coding.start, end=coding.end, text=coding.quote, memo=coding.memo,
+                id=coding.id, uuid=coding.uuid, document=doc_name, code=code_key, coder=coder_name,
+                start=coding.start, end=coding.end, text=coding.quote, memo=memos.get(coding.id),
                 speaker=speaker, turn=turn,
                 line_start=locator.line(coding.document_id, coding.start),
                 line_end=locator.line(coding.document_id, max(coding.start, coding.end - 1)),

@@ -77,7 +77,11 @@ def retrieve(session: Session, flt: CodingFilter, *, context: int = DEFAULT_CONT
     passages = []
     colours = {key: normalise_colour(colour, key)
                for key, colour in session.execute(select(Code.key, Code.colour)).all()}
-    for coding, doc_name, code_key, coder_name in session.execute(filtered_codings(session, flt)):
+    from qcode.coding.memos import coding_memo_texts
+
+    found = session.execute(filtered_codings(session, flt)).all()
+    memos = coding_memo_texts(session, (coding.id for coding, *_ in found))
+    for coding, doc_name, code_key, coder_name in found:
         turn, speaker = locator.turn(coding.document_id, coding.start)
         if flt.speaker and (speaker or "").casefold() != flt.speaker.casefold():
             continue
@@ -93,7 +97,7 @@ def retrieve(session: Session, flt: CodingFilter, *, context: int = DEFAULT_CONT
             line_start=locator.line(coding.document_id, coding.start),
             line_end=locator.line(coding.document_id, max(coding.start, coding.end - 1)),
             speaker=speaker, context_before=before, text=text[coding.start:coding.end],
-            context_after=after, memo=coding.memo, anchor=coding.anchor, colour=colours[code_key],
+            context_after=after, memo=memos.get(coding.id), anchor=coding.anchor, colour=colours[code_key],
         ))
     return passages
 

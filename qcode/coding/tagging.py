@@ -31,6 +31,7 @@ class CodingInfo:
     end: int
     text: str
     memo: str | None = None
+    uuid: str = ""
 
 
 @dataclass
@@ -46,6 +47,7 @@ def snapshot(coding: Coding, session: Session) -> dict[str, Any]:
     coder = session.get(Coder, coding.coder_id)
     return {
         "id": coding.id,
+        "uuid": coding.uuid,
         "document_id": coding.document_id,
         "code_id": coding.code_id,
         "coder_id": coding.coder_id,
@@ -57,7 +59,6 @@ def snapshot(coding: Coding, session: Session) -> dict[str, Any]:
         "prefix": coding.prefix,
         "suffix": coding.suffix,
         "anchor": coding.anchor,
-        "memo": coding.memo,
         "created_at": coding.created_at.isoformat() if coding.created_at else None,
         "document": doc.name if doc else None,
         "code": code.key if code else None,
@@ -69,7 +70,7 @@ def info_from(snap: dict[str, Any]) -> CodingInfo:
     """The listing view of a coding, from its snapshot (no further queries)."""
     return CodingInfo(
         snap["id"], snap["document"], snap["code"], snap["coder"], snap["start"], snap["end"],
-        snap["quote"], snap["memo"],
+        snap["quote"], snap.get("memo"), snap.get("uuid") or "",
     )
 
 
@@ -96,7 +97,7 @@ def add_coding(
     coding = Coding(
         document_id=doc.id, code_id=code.id, coder_id=coder.id, layer="coding",
         start=span.start, end=span.end, quote=doc.text[span.start:span.end],
-        prefix=prefix, suffix=suffix, memo=memo,
+        prefix=prefix, suffix=suffix,
     )
     try:
         # A savepoint: on PostgreSQL a concurrent coder may insert the same coding between our
@@ -113,6 +114,10 @@ def add_coding(
         after=snapshot(coding, session), batch=batch,
         summary=f"{action} {doc.name} c{span.start}-{span.end} {code.key}",
     )
+    if memo:
+        from qcode.coding.memos import add_memo
+
+        add_memo(session, "coding", coding.id, f"coding {coding.id}", memo, coder, batch=batch)
     return coding, True
 
 
@@ -144,7 +149,10 @@ def tag(
     result = TagResult()
     for code in codes:
         coding, created = add_coding(session, doc, span, code, coder, batch=batch, memo=memo)
-        (result.created if created else result.existing).append(info(session, coding))
+        shown = info(session, coding)
+        if created and memo:
+            shown = CodingInfo(**{**shown.__dict__, "memo": memo})
+        (result.created if created else result.existing).append(shown)
     return result
 
 

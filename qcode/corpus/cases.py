@@ -29,6 +29,7 @@ class CaseInfo:
     name: str
     documents: int
     attributes: dict[str, str | None]
+    uuid: str = ""
 
 
 def read_cases_csv(path: Path) -> dict[str, CaseRow]:
@@ -164,6 +165,6 @@ def list_cases(session: Session) -> list[CaseInfo]:
         select(Case).options(selectinload(Case.attributes)).order_by(Case.name)
     ).scalars()
     return [
-        CaseInfo(c.name, int(counts.get(c.id, 0)), {a.name: a.value for a in c.attributes})
+        CaseInfo(c.name, int(counts.get(c.id, 0)), {a.name: a.value for a in c.attributes}, c.uuid)
         for c in cases
     ]

@@ -27,6 +27,7 @@ class DocumentInfo:
     turns: int
     codings: int
     chars: int
+    uuid: str = ""
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,7 @@ def list_documents(session: Session) -> list[DocumentInfo]:
             Document.source_format,
             Document.words,
             Document.chars,
+            Document.uuid,
         )
         .outerjoin(Case, Case.id == Document.case_id)
         .order_by(Document.name)
@@ -92,8 +94,9 @@ def list_documents(session: Session) -> list[DocumentInfo]:
             turns=int(turns.get(doc_id, 0)),
             codings=int(codings.get(doc_id, 0)),
             chars=chars,
+            uuid=uuid,
         )
-        for doc_id, name, case, fmt, words, chars in rows
+        for doc_id, name, case, fmt, words, chars, uuid in rows
     ]
 
 

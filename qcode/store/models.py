@@ -12,10 +12,18 @@ Design notes (why the tables look like this):
   `CodingSource` links each consensus coding to the codings it was decided from.
 * `Event` is append-only: one row per change with before/after JSON. Rows of one user action share
   a `batch`, which is what undo/redo reverse.
+* No id is ever handed out twice (SQLite `AUTOINCREMENT`; PostgreSQL sequences), so an event, a
+  package or a citation that names coding 32 always means the same coding.
+* Documents, cases, codes, coders, codings, memos and rounds also carry a `uuid` that never
+  changes: REFI-QDA GUIDs, offline packages and merges identify rows by it, never by name or id.
+* A coder's `key` is the folded name (case and diacritics removed), unique: `Ana` is `ana`.
+* Memos are threads: every entry is a row with its author and time, whatever it is on (a coding,
+  a document, a code, the project).
 """
 
 from __future__ import annotations
 
+import uuid as _uuid
 from datetime import datetime, timezone
 
 from sqlalchemy import (
@@ -29,11 +37,23 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
 
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def new_uuid() -> str:
+    return str(_uuid.uuid4())
+
+
+# SQLite reuses the largest rowid after a delete unless the table says AUTOINCREMENT.
+NEVER_REUSE = {"sqlite_autoincrement": True}
+
+
+def _uuid_column() -> Mapped[str]:
+    return mapped_column(String(36), unique=True, default=new_uuid)
 
 
 class Base(DeclarativeBase):
@@ -51,8 +71,10 @@ class Meta(Base):
 
 class Case(Base):
     __tablename__ = "cases"
+    __table_args__ = NEVER_REUSE
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uuid: Mapped[str] = _uuid_column()
     name: Mapped[str] = mapped_column(String(255), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
@@ -75,8 +97,10 @@ class CaseAttribute(Base):
 
 class Document(Base):
     __tablename__ = "documents"
+    __table_args__ = NEVER_REUSE
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uuid: Mapped[str] = _uuid_column()
     name: Mapped[str] = mapped_column(String(255), unique=True)
     text: Mapped[str] = mapped_column(Text)
     sha256: Mapped[str] = mapped_column(String(64))
@@ -104,6 +128,7 @@ class Unit(Base):
         UniqueConstraint("document_id", "kind", "number", name="uq_units_doc_kind_number"),
         Index("ix_units_doc_kind_start", "document_id", "kind", "start"),
         CheckConstraint("start <= \"end\"", name="ck_units_span"),
+        NEVER_REUSE,
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -120,6 +145,7 @@ class CodebookVersion(Base):
     """Every codebook load is a new version: its snapshot, so any version can be diffed or restored."""
 
     __tablename__ = "codebook_versions"
+    __table_args__ = NEVER_REUSE
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     number: Mapped[int] = mapped_column(Integer, unique=True)
@@ -136,8 +162,10 @@ class Code(Base):
     """The current state of one code. History lives in `CodebookVersion` snapshots and events."""
 
     __tablename__ = "codes"
+    __table_args__ = NEVER_REUSE
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uuid: Mapped[str] = _uuid_column()
     key: Mapped[str] = mapped_column(String(64), unique=True)
     label: Mapped[str] = mapped_column(String(255))
     parent_id: Mapped[int | None] = mapped_column(
@@ -151,23 +179,46 @@ class Code(Base):
     examples_json: Mapped[str] = mapped_column(Text, default="[]")
     colour: Mapped[str | None] = mapped_column(String(16))
     retired: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A category only groups its children: `apply: false` in the codebook; never coded directly.
+    applicable: Mapped[bool] = mapped_column(Boolean, default=True)
     first_version: Mapped[int] = mapped_column(Integer, default=1)
 
 
 class Coder(Base):
+    """A person. `key` is the folded name, so `Ana`, `ana` and `Äna` are one coder."""
+
     __tablename__ = "coders"
+    __table_args__ = NEVER_REUSE
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uuid: Mapped[str] = _uuid_column()
     name: Mapped[str] = mapped_column(String(255), unique=True)
+    key: Mapped[str] = mapped_column(String(255), unique=True)
+    role: Mapped[str] = mapped_column(String(16), default="coder")  # coder | pi
+    retired: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    @validates("name")
+    def _keep_key(self, _field: str, value: str) -> str:
+        self.key = coder_key(value)
+        return value
+
+
+def coder_key(name: str) -> str:
+    """What makes two spellings of a name one coder: case, diacritics and spacing ignored."""
+    from qcode.corpus.text import fold
+
+    return " ".join(fold(name).split())
 
 
 class Round(Base):
     """A coding round: which coders code which documents, blind or not, under which codebook."""
 
     __tablename__ = "rounds"
+    __table_args__ = NEVER_REUSE
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uuid: Mapped[str] = _uuid_column()
     name: Mapped[str] = mapped_column(String(255), unique=True)
     codebook_version_id: Mapped[int | None] = mapped_column(ForeignKey("codebook_versions.id"))
     blind: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -199,9 +250,11 @@ class Coding(Base):
         Index("ix_codings_code", "code_id"),
         Index("ix_codings_coder", "coder_id"),
         CheckConstraint("start < \"end\"", name="ck_codings_span"),
+        NEVER_REUSE,
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uuid: Mapped[str] = _uuid_column()
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
     code_id: Mapped[int] = mapped_column(ForeignKey("codes.id"))
     coder_id: Mapped[int] = mapped_column(ForeignKey("coders.id"))
@@ -213,7 +266,6 @@ class Coding(Base):
     prefix: Mapped[str] = mapped_column(Text, default="")
     suffix: Mapped[str] = mapped_column(Text, default="")
     anchor: Mapped[str] = mapped_column(String(16), default="ok")  # ok | moved | orphaned
-    memo: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
@@ -232,12 +284,16 @@ class CodingSource(Base):
 
 
 class Memo(Base):
-    """A memo on the project, a document, a code or a coding (coding memos live on the coding)."""
+    """One entry of a memo thread on the project, a document, a code or a coding, by its author.
+
+    `target_id` is the coding, document or code id (none for the project). Entries are never
+    replaced: a second memo is a new entry; editing one's own entry is an undoable event."""
 
     __tablename__ = "memos"
-    __table_args__ = (Index("ix_memos_target", "target_type", "target_id"),)
+    __table_args__ = (Index("ix_memos_target", "target_type", "target_id"), NEVER_REUSE)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uuid: Mapped[str] = _uuid_column()
     target_type: Mapped[str] = mapped_column(String(16))
     target_id: Mapped[int | None] = mapped_column(Integer)
     coder_id: Mapped[int | None] = mapped_column(ForeignKey("coders.id"))
@@ -253,6 +309,7 @@ class Event(Base):
     __table_args__ = (
         Index("ix_events_batch", "batch"),
         Index("ix_events_actor", "actor"),
+        NEVER_REUSE,
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

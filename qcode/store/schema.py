@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -15,7 +14,7 @@ from qcode.store import fulltext
 from qcode.store.engine import get_engine, sqlite_path
 from qcode.store.models import Base, Meta
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _CHECKED: set[str] = set()
 
@@ -114,34 +113,79 @@ def ensure_current(url: str) -> MigrationReport | None:
 
 
 def migrate(engine: Engine, url: str, version: int) -> MigrationReport:
+    """Upgrade under the write lock, re-reading the version inside it: when several processes
+    open an old project at once, the first migrates and the others find it done."""
     from qcode.store.migrations import MIGRATIONS
 
     backup = backup_sqlite(url, version)
+    sqlite = engine.dialect.name == "sqlite"
     try:
-        with engine.execution_options(qcode_write=True).begin() as conn:
-            for step in range(version + 1, SCHEMA_VERSION + 1):
-                upgrade = MIGRATIONS.get(step)
-                if upgrade is None:
-                    raise ProjectError(f"no migration to schema {step}; reinstall qcode")
-                upgrade(conn)
-                _set_meta(conn, "schema_version", str(step))
+        with engine.connect() as conn:
+            if sqlite:
+                # Rebuilding a table must not cascade deletes into the rows it just copied; the
+                # pragma only takes effect outside a transaction, so it is set before BEGIN.
+                _raw_pragma(conn, "foreign_keys = OFF")
+            try:
+                with conn.execution_options(qcode_write=True).begin():
+                    if not sqlite:
+                        _lock_meta(conn)
+                    found = read_version(conn)
+                    if found is None or found >= SCHEMA_VERSION:
+                        return MigrationReport(version, SCHEMA_VERSION, backup)
+                    for step in range(found + 1, SCHEMA_VERSION + 1):
+                        upgrade = MIGRATIONS.get(step)
+                        if upgrade is None:
+                            raise ProjectError(f"no migration to schema {step}; reinstall qcode")
+                        upgrade(conn)
+                        _set_meta(conn, "schema_version", str(step))
+                    if sqlite:
+                        broken = conn.exec_driver_sql("PRAGMA foreign_key_check").first()
+                        if broken is not None:
+                            raise ProjectError(f"migration left a broken reference in {broken[0]}")
+            finally:
+                if sqlite:
+                    _raw_pragma(conn, "foreign_keys = ON")
     except SQLAlchemyError as exc:
         where = f"; the backup is {backup}" if backup else ""
         raise ProjectError(f"migration from schema {version} failed: {_short(exc)}{where}") from exc
     return MigrationReport(version, SCHEMA_VERSION, backup)
 
 
+def _raw_pragma(conn: Connection, pragma: str) -> None:
+    # On the driver's connection, which runs outside any transaction (qcode begins them itself).
+    raw = conn.connection.dbapi_connection
+    assert raw is not None
+    raw.execute(f"PRAGMA {pragma}")
+
+
+def _lock_meta(conn: Connection) -> None:
+    """PostgreSQL: one migrator at a time; the others wait here, then see the new version."""
+    conn.exec_driver_sql("LOCK TABLE meta IN ACCESS EXCLUSIVE MODE")
+
+
 def backup_sqlite(url: str, version: int) -> Path | None:
-    """Copy the SQLite file (after a WAL checkpoint) next to itself before touching its schema."""
+    """Copy the SQLite file (after a WAL checkpoint) next to itself before touching its schema.
+
+    The name carries the time and a random part, so two processes never write one backup."""
     path = sqlite_path(url)
     if path is None or not path.exists():
         return None
+    import uuid
+
     engine = get_engine(url)
+    target = path.with_name(
+        f"{path.name}.schema{version}-{datetime.now(timezone.utc):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}.bak"
+    )
     with engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
-    target = path.with_name(f"{path.name}.schema{version}-{stamp}.bak")
-    shutil.copy2(path, target)
+        # SQLite's online backup: a consistent copy even if another process writes meanwhile.
+        raw = conn.connection.dbapi_connection
+        assert raw is not None
+        import sqlite3
+
+        with sqlite3.connect(target) as copy:
+            raw.backup(copy)
+        copy.close()
     return target
 
 

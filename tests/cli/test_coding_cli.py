@@ -142,7 +142,7 @@ def test_recode_keeps_memo_and_history(coded: Cli) -> None:
     row = _codings(coded)[0]
     assert row["code"] == "owner_emigration" and row["memo"] == "cousin = diaspora?"
     log = json.loads(coded("log", "--format", "json").stdout)
-    assert [e["action"] for e in log][-2:] == ["tag", "recode"]
+    assert [e["action"] for e in log][-3:] == ["tag", "memo", "recode"]  # the memo is its entry
 
 
 def test_memos_on_every_target(coded: Cli) -> None:

@@ -170,7 +170,7 @@ def test_unknown_code_keys_suggest_or_list_allowed() -> None:
         "cb.yaml:9:5: unknown key `name` (did you mean `label`?)",
         "cb.yaml:10:5: unknown key `zzz` (allowed: id, label, brief, definition, when_to_use, "
         "when_not_to_use, examples, counterexamples, colour, color, memo, renamed_from, "
-        "retired, parent, children)",
+        "retired, apply, parent, children)",
     ]
 
 

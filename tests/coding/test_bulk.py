@@ -168,10 +168,15 @@ def test_import_loads_every_row_in_one_undoable_batch(db: Path, tmp_path: Path) 
     with open_session(db) as s:
         result = import_codings(s, parsed, "pi", batch="b-1")
     assert (result.created, result.duplicates, result.documents) == (3, 0, 2)
-    assert result.coders == ("ana", "bob", "zoe") and result.new_coders == result.coders
+    # ana is on the roster already (`init --coder ana`); bob and zoe are new.
+    assert result.coders == ("ana", "bob", "zoe") and result.new_coders == ("bob", "zoe")
     with open_session(db, write=False) as s:
-        rows = s.execute(select(Coding.memo, Coding.quote, Coder.name)
-                         .join(Coder, Coder.id == Coding.coder_id).order_by(Coding.id)).all()
+        from qcode.coding.memos import coding_memo_texts
+
+        found = s.execute(select(Coding.id, Coding.quote, Coder.name)
+                          .join(Coder, Coder.id == Coding.coder_id).order_by(Coding.id)).all()
+        memos = coding_memo_texts(s, [r[0] for r in found])
+        rows = [(memos.get(i), quote, name) for i, quote, name in found]
         events = s.execute(select(Event.actor, Event.action, Event.batch)
                            .where(Event.target_type == "coding")).all()
     assert rows[1] == ("=SUM(A1)", "Ни", "bob")
@@ -182,7 +187,7 @@ def test_import_loads_every_row_in_one_undoable_batch(db: Path, tmp_path: Path) 
 
     with open_session(db) as s:
         step = undo(s, "pi")
-    assert step.action == "import-coding" and step.changes == 3
+    assert step.action == "import-coding" and step.changes == 3 + len(memos)
     with open_session(db, write=False) as s:
         assert count(s, Coding) == 0
 
@@ -221,7 +226,7 @@ def test_every_bad_row_is_reported_and_nothing_is_loaded(db: Path, tmp_path: Pat
     assert f"{path}:11: the coder is empty" in problems
     assert len(problems) == 7
     with open_session(db, write=False) as s:
-        assert count(s, Coding) == 0 and count(s, Event) == events and count(s, Coder) == 0
+        assert count(s, Coding) == 0 and count(s, Event) == events and count(s, Coder) == 1  # ana
 
 
 def test_problems_are_capped(db: Path, tmp_path: Path) -> None:
@@ -236,9 +241,9 @@ def test_dry_run_counts_but_writes_nothing(db: Path, tmp_path: Path) -> None:
     with open_session(db) as s:
         result = import_codings(s, read_codings_csv(_csv(tmp_path, GOOD)), "pi", batch="b",
                                 dry_run=True)
-    assert (result.created, result.new_coders, result.dry_run) == (3, ("ana", "bob", "zoe"), True)
+    assert (result.created, result.new_coders, result.dry_run) == (3, ("bob", "zoe"), True)
     with open_session(db, write=False) as s:
-        assert count(s, Coding) == 0 and count(s, Coder) == 0
+        assert count(s, Coding) == 0 and count(s, Coder) == 1  # ana, from `init --coder ana`
 
 
 def test_header_only_loads_nothing(db: Path, tmp_path: Path) -> None:

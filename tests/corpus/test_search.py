@@ -339,7 +339,7 @@ def test_migration_2_indexes_a_version_1_project(tmp_path: Path) -> None:
     con.close()
     url = to_url(path)
     report = ensure_current(url)
-    assert report is not None and (report.from_version, report.to_version) == (1, 2)
+    assert report is not None and (report.from_version, report.to_version) == (1, schema.SCHEMA_VERSION)
     result = _find(url, "cacak")
     assert result.engine == "fts5"
     assert [(h.match, h.speaker) for h in result.hits] == [("Čačak", "Respondent")]

@@ -17,10 +17,11 @@ from collections.abc import Callable
 
 from sqlalchemy import Connection
 
-from qcode.store.migrations import m0002_fulltext
+from qcode.store.migrations import m0002_fulltext, m0003_identities
 
 Migration = Callable[[Connection], None]
 
 MIGRATIONS: dict[int, Migration] = {
     2: m0002_fulltext.upgrade,
+    3: m0003_identities.upgrade,
 }
