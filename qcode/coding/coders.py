@@ -216,21 +216,20 @@ def retire_coder(session: Session, name: str, actor: Coder, *, batch: str) -> Co
     """A retired coder keeps their codings and history but codes no more."""
     require_pi(session, actor, "retire coders")
     coder = find_coder(session, name)
-    before = _state(coder)
-    coder.retired = True
-    session.flush()
-    record(
-        session,
-        actor=actor.name,
-        action="coder",
-        target_type="coder",
-        target_id=coder.id,
-        before=before,
-        after=_state(coder),
-        batch=batch,
-        summary=f"retire coder {coder.name}",
-    )
+    _change(session, coder, actor, "coder", f"retire coder {coder.name}", batch, retired=True)
     return coder
+
+
+def _change(
+    session: Session, coder: Coder, actor: Coder, action: str, summary: str, batch: str, **values: Any
+) -> None:
+    """Set a coder's fields and log the change (undo restores the before-state)."""
+    before = _state(coder)
+    for key, value in values.items():
+        setattr(coder, key, value)
+    session.flush()
+    record(session, actor=actor.name, action=action, target_type="coder", target_id=coder.id,
+           before=before, after=_state(coder), batch=batch, summary=summary)
 
 
 def merge_coders(session: Session, source: str, target: str, actor: Coder, *, batch: str) -> tuple[int, int]:
@@ -270,20 +269,8 @@ def merge_coders(session: Session, source: str, target: str, actor: Coder, *, ba
         )
     _move_memos(session, src, dst, actor, batch)
     session.execute(update(RoundAssignment).where(RoundAssignment.coder_id == src.id).values(coder_id=dst.id))
-    before = _state(src)
-    src.retired = True
-    session.flush()
-    record(
-        session,
-        actor=actor.name,
-        action="merge-coder",
-        target_type="coder",
-        target_id=src.id,
-        before=before,
-        after=_state(src),
-        batch=batch,
-        summary=f"merge coder {src.name} into {dst.name}",
-    )
+    _change(session, src, actor, "merge-coder", f"merge coder {src.name} into {dst.name}", batch,
+            retired=True)
     return moved, dropped
 
 
