@@ -27,7 +27,7 @@ QUERIES = ["cousin", "cacak", '"my cousin"', "export*", "family firm", "the"]
 def _core_times(db: Path) -> list[tuple[str, float, float]]:
     """(query, seconds with the index, seconds scanning) for the core function alone."""
     from qcode.corpus.search import search
-    from qcode.store import fulltext
+    from qcode.store import fts_sqlite as fulltext
     from qcode.store.engine import session_scope, to_url
     from qcode.store.schema import ensure_current
 

@@ -31,7 +31,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Row, select
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session
 
 from qcode.corpus.text import _FOLDED_TOKEN, _LATIN, _MARKS, _SPECIALS, fold
@@ -241,7 +241,7 @@ def _candidates(
     session: Session, terms: Sequence[Term], documents: set[int] | None
 ) -> tuple[Sequence[Row[tuple[int, int, int, int, int, str | None]]], str]:
     """Candidate sentences: from the FTS5 index where there is one, else from a scan."""
-    from qcode.store.fulltext import is_ready, matching_ids
+    from qcode.store.fulltext import engine_name, is_ready, matching_ids
 
     query = select(Unit.id, Unit.document_id, Unit.number, Unit.start, Unit.end, Unit.speaker).where(
         Unit.kind == "sentence"
@@ -252,11 +252,12 @@ def _candidates(
         query = query.where(Unit.document_id.in_(sorted(documents)))
     connection = session.connection()
     if is_ready(connection):
-        ids = matching_ids([(t.tokens, t.prefix) for t in terms])
+        ids = matching_ids(connection, [(t.tokens, t.prefix) for t in terms])
         try:
-            return connection.execute(query.where(Unit.id.in_(ids))).all(), "fts5"
-        except OperationalError:
-            pass  # an expression FTS5 refuses: the scan below finds the same rows, more slowly
+            with connection.begin_nested():
+                return connection.execute(query.where(Unit.id.in_(ids))).all(), engine_name(connection)
+        except (OperationalError, ProgrammingError):
+            pass  # an expression the index refuses: the scan below finds the same rows, more slowly
     patterns = prefilter_patterns(terms)
     containing = select(Document.id).where(*(Document.text.regexp_match(p) for p in patterns))
     return connection.execute(query.where(Unit.document_id.in_(containing))).all(), "scan"

@@ -210,6 +210,11 @@ def fold(text: str) -> str:
     return low if low.isascii() else low.translate(_fold_table())
 
 
+def index_tokens(text: str) -> list[str]:
+    """The folded tokens of `text`, as a search matches them (`Čačak, 2019.` -> cacak, 2019)."""
+    return _FOLDED_TOKEN.findall(fold(text))
+
+
 def index_text(text: str) -> str:
     """The folded tokens of `text` joined by spaces: what the full-text index is given."""
     if text.isascii():

@@ -106,7 +106,7 @@ def ensure_current(url: str) -> MigrationReport | None:
     if version < SCHEMA_VERSION:
         report = migrate(engine, url, version)
     # A derived index, not schema: (re)built when missing, e.g. made where FTS5 was not at hand.
-    if index_mark != fulltext.INDEX_VERSION or report is not None:
+    if index_mark != fulltext.expected_mark(engine) or report is not None:
         fulltext.heal(engine)
     _CHECKED.add(url)
     return report

@@ -15,7 +15,8 @@ from qcode.corpus.importing import ImportOptions, read_file, store_document
 from qcode.corpus.search import SearchResult, parse_query, search, term_pattern
 from qcode.corpus.text import fold, index_text
 from qcode.errors import NotFoundError, UsageError
-from qcode.store import fulltext, schema
+from qcode.store import fts_sqlite as fulltext
+from qcode.store import schema
 from qcode.store.engine import get_engine, session_scope, to_url
 from qcode.store.models import Code, Coder, Coding, Document
 from qcode.store.schema import create_project, ensure_current
@@ -386,7 +387,17 @@ def test_postgres_gives_the_same_rows_as_sqlite(url: str, pg_empty: str, tmp_pat
         _import(pg_empty, tmp_path, name, text)
     for query in [*QUERIES, "AND OR \"("]:
         expected, got = _find(url, query, limit=0), _find(pg_empty, query, limit=0)
-        assert got.engine == "scan"
+        assert got.engine == "tsvector"  # the GIN index narrows; the matcher decides
         assert got.hits == expected.hits, query
     filters = {"speaker": "milica đorđević", "where": [("region", "cacak")], "document": "int_b"}
     assert _find(pg_empty, "cacak", **filters).hits == _find(url, "cacak", **filters).hits
+
+
+def test_postgres_queries_are_quoted_lexemes_only() -> None:
+    from qcode.store.fts_postgres import query_text
+
+    assert query_text([(("zone", "firms"), False), (("export",), True)]) == (
+        "('zone' & 'firms') & ('export':*)"
+    )
+    # Whatever a user types reaches the server as quoted lexemes, never as tsquery syntax.
+    assert query_text([(("o'neil", "a\\b", "!&|"), False)]) == "('o''neil' & 'a\\\\b' & '!&|')"

@@ -138,7 +138,8 @@ def test_postgres_project_of_schema_2_migrates_with_its_data(pg_empty: str) -> N
     # The same columns as a new project's
     meta = MetaData()
     meta.reflect(create_engine(pg_empty))
-    migrated = {t.name: sorted((c.name, c.nullable) for c in t.columns) for t in meta.tables.values()}
+    migrated = {t.name: sorted((c.name, c.nullable) for c in t.columns) for t in meta.tables.values()
+                if t.name != "units_fts"}  # the search index, not a model
     from qcode.store.models import Base
 
     fresh = {t.name: sorted((c.name, c.nullable) for c in t.columns) for t in Base.metadata.sorted_tables}
