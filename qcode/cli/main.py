@@ -99,6 +99,7 @@ def main(
 
 def _register() -> None:
     from qcode.cli import (
+        agreement,
         browse,
         bulk,
         codebook,
@@ -119,6 +120,7 @@ def _register() -> None:
     coding.register(app)
     interactive.register(app)
     review.register(app)
+    agreement.register(app)
     history.register(app)
     retrieve.register(app)
     bulk.register(app)
