@@ -112,15 +112,16 @@ class UnitizedAlphaResult:
     """A member of Krippendorff's alpha family for unitized continua.
 
     Attributes:
-        variant: ``"u"``, ``"|u"`` or ``"cu"`` (Krippendorff et al. 2016).
-        code: for ``"|u"``, the code distinguished from everything else; ``None`` otherwise.
+        variant: ``"u"``, ``"|u"``, ``"cu"`` or ``"ku"`` (Krippendorff et al. 2016).
+        code: for ``"|u"`` and ``"ku"``, the code distinguished from everything else;
+            ``None`` otherwise.
         value: the coefficient (``nan`` when undefined).
         observed_disagreement: observed disagreeing length (coincidences off the diagonal).
         expected_disagreement: disagreeing length expected by chance.
         n_coders: coders compared.
         continuum_length: length L of the continuum.
         pairable_length: total length entering the coincidence matrix (m·L for ``"u"`` and
-            ``"|u"``; the length where units of two coders intersect for ``"cu"``).
+            ``"|u"`` and ``"ku"``; the length where units of two coders intersect for ``"cu"``).
         n_segments: coded segments (not gaps) that entered the computation.
         undefined_reason: why ``value`` is ``nan``, or ``None``.
     """

@@ -41,19 +41,42 @@ The variants:
   sum in the coincidence matrix), so S'_c excludes the pairs within one segment exactly as
   S_c does for _u alpha, where a segment's share is its length.
 
-The paper itself was not available to check these formulas against. _u and |_u alpha agree
-with every public implementation we could read; the gap self-pairs (l, not l^2) rest on those
-implementations. For _cu alpha with two coders every reading coincides. With more than two
-coders the public implementations differ in S'_c: two square each coder pair's overlap,
-sum_{j != i} |g ∩ coded_j|^2 / (m - 1), which can make expected coincidences negative, gives
-_cu alpha = 1 when the only two intersecting units carry different codes (third coder
-silent), and changes _cu alpha when a coder who coded nothing is added. The form used here
-has none of these faults: e'_cc >= 0, and adding a silent coder scales every term alike.
-The fourth member of the family, the per-value (k)_u alpha, is not implemented.
+* ``"ku"`` — (k)_u alpha: the reliability of one value k within the whole unitization, read
+  off the same coincidence matrices as _u alpha, as per-value alphas are read off the matrix of
+  pre-defined units: ``1 - (l_k. - l_kk) / (e_k. - e_kk)``. It counts every disagreement that
+  involves k, whether the other side is a gap or another code, and every segment keeps its
+  own length in the self-pairs S_c, other codes' segments included. With a single code it
+  equals _u alpha and |_u alpha; with every segment of length 1 it is the per-category
+  (binary) alpha of the character-by-character data.
 
-For ``"u"``, ``"|u"`` (without ``code``) and ``"cu"`` each coder's spans must not overlap,
-because a point of the continuum cannot have two values in one partition; code overlapping
-semantic domains separately, or use ``"|u"`` per code.
+  This is *not* what ``variant="|u", code=k`` (and :func:`unitized_alpha_by_code` by default)
+  computes: there the other codes' spans become gap, so their segments count as atoms in the
+  self-pairs and their boundaries vanish. The two agree when k is the only code; they differ
+  otherwise, slightly in expected disagreement. ``"|u"`` per code needs no partition (codes may
+  overlap), ``"ku"`` does.
+
+The paper itself was not available to check these formulas against, nor Krippendorff (2019),
+whose Fig. 12.11 (a three-coder example: _u alpha .510, |_u alpha .413, _cu alpha .724) could
+therefore not be reproduced; the figure's data are not printed anywhere we could read. _u and
+|_u alpha agree with every public implementation we could read; the gap self-pairs (l, not
+l^2) rest on those implementations. For _cu alpha with two coders every reading coincides.
+With more than two coders the public implementations differ in S'_c. One squares each coder
+pair's overlap, sum_{j != i} |g ∩ coded_j|^2 / (m - 1), which can make expected coincidences
+negative, gives _cu alpha = 1 when the only two intersecting units carry different codes
+(third coder silent), and changes _cu alpha when a coder who coded nothing is added. The other
+squares a segment's overlap with the coded matter of all other coders combined,
+|g ∩ (the union of coded_j, j != i)|^2. With more than two coders neither is a segment's
+share of l' (its row sum in the coincidence matrix): the second gives 5/3 instead of 1/6 in
+the silent-coder example of the tests (a third coder who coded nothing added to two) and 3
+for two units that intersect only each other with different codes. The form used here has
+none of these faults: e'_cc >= 0, and adding a silent coder scales every term alike. One
+public implementation also reports a per-value figure computed on the _cu sub-matrix with
+each side normalised by its own margin; that is a per-value _cu alpha, not the (k)_u alpha
+above, and it is not implemented here.
+
+For ``"u"``, ``"|u"`` (without ``code``), ``"cu"`` and ``"ku"`` each coder's spans must not
+overlap, because a point of the continuum cannot have two values in one partition; code
+overlapping semantic domains separately, or use ``"|u"`` per code.
 
 References:
     Krippendorff, K., Mathet, Y., Bouvry, S., & Widlöcher, A. (2016). On the reliability of
@@ -76,7 +99,7 @@ from qcode.agreement.data import FloatArray, _natural_order
 from qcode.agreement.results import UnitizedAlphaResult
 from qcode.errors import UsageError
 
-VARIANTS = ("u", "|u", "cu")
+VARIANTS = ("u", "|u", "cu", "ku")
 Span = tuple[int, int, Hashable]
 
 
@@ -242,18 +265,21 @@ def unitized_alpha(
 
     Raises:
         UsageError: fewer than two coders, an empty continuum, a span outside it, overlapping
-            spans within one coder where the variant forbids them, or ``code`` with a variant
-            other than ``"|u"``.
+            spans within one coder where the variant forbids them, ``code`` with a variant
+            other than ``"|u"`` or ``"ku"``, or ``"ku"`` without ``code``.
     """
     if variant not in VARIANTS:
         raise UsageError(f"variant must be one of {', '.join(VARIANTS)}; got {variant!r}")
-    if code is not None and variant != "|u":
-        raise UsageError("code= applies to variant='|u' only (one code against everything else)")
+    if code is not None and variant not in ("|u", "ku"):
+        raise UsageError("code= applies to variant='|u' and 'ku' only (one code against "
+                         "everything else)")
+    if variant == "ku" and code is None:
+        raise UsageError("variant='ku' is the reliability of one value: give code=")
     begin, end = _check_continuum(continuum)
     if len(segments) < 2:
         raise UsageError(f"unitized alpha needs at least two coders; got {len(segments)}")
     cleaned = {c: _clean_spans(c, spans, begin, end) for c, spans in segments.items()}
-    if code is not None:
+    if code is not None and variant == "|u":
         cleaned = {c: _merge_overlaps([s for s in spans if s[2] == code])
                    for c, spans in cleaned.items()}  # fmt: skip
     seen = dict.fromkeys(s[2] for spans in cleaned.values() for s in spans)
@@ -264,12 +290,12 @@ def unitized_alpha(
     args = (parts, len(codes) + 1, end - begin, n_segments)
     if variant == "cu":
         return _cu_alpha(*args)
-    return _u_alpha(variant, code, *args)
+    return _u_alpha(variant, code, *args, value_of.get(code, 0) if variant == "ku" else 0)
 
 
 def _u_alpha(
     variant: str, code: Hashable | None, parts: list[_Partition], n_values: int, length: int,
-    n_segments: int,
+    n_segments: int, k: int = 0,
 ) -> UnitizedAlphaResult:  # fmt: skip
     m = len(parts)
     o, _, _, _ = _coincidences(parts, n_values)
@@ -279,6 +305,11 @@ def _u_alpha(
     if variant == "u":
         observed, expected = total - float(np.trace(o)), total - float(np.trace(e))
         reason = "only one value (a single code, or gaps only) occurs on the continuum"
+    elif variant == "ku":
+        observed = float(o[k].sum() - o[k, k]) if k > 0 else 0.0
+        expected = float(e[k].sum() - e[k, k]) if k > 0 else 0.0
+        reason = ("no coder applied that code, or it leaves no room to disagree by chance "
+                  "(it covers the whole continuum)")
     else:
         observed = 2.0 * (float(o[0].sum()) - float(o[0, 0]))
         expected = 2.0 * (float(e[0].sum()) - float(e[0, 0]))
@@ -317,14 +348,19 @@ def _cu_alpha(
 
 
 def unitized_alpha_by_code(
-    segments: Mapping[Hashable, Sequence[Span]], continuum: tuple[int, int]
+    segments: Mapping[Hashable, Sequence[Span]], continuum: tuple[int, int], variant: str = "|u"
 ) -> dict[Hashable, UnitizedAlphaResult]:
-    """|_u alpha for every code used by any coder: that code's spans against everything else.
+    """A per-code unitizing alpha for every code used by any coder.
 
-    The per-code reliability of unitizing (in the manner of ATLAS.ti's per-code
-    alpha-binary); codes may overlap one another freely. Codes are returned in natural order
+    ``variant="|u"`` (the default): |_u alpha of that code's spans against everything else,
+    other codes included, in the manner of ATLAS.ti's per-code alpha-binary; codes may overlap
+    one another freely. ``variant="ku"``: Krippendorff's per-value (k)_u alpha, read off the
+    coincidences of the whole unitization, which needs each coder's spans to be disjoint (see
+    the module docstring for how the two differ). Codes are returned in natural order
     (numeric, alphabetical, else first seen).
     """
+    if variant not in ("|u", "ku"):
+        raise UsageError(f"per-code unitizing alpha is variant '|u' or 'ku'; got {variant!r}")
     begin, end = _check_continuum(continuum)
     seen: dict[Hashable, None] = {}
     for coder, spans in segments.items():
@@ -332,4 +368,4 @@ def unitized_alpha_by_code(
             seen.setdefault(span[2], None)
     codes = list(seen)
     ordered = [codes[k] for k in _natural_order(codes)]
-    return {c: unitized_alpha(segments, continuum, "|u", code=c) for c in ordered}
+    return {c: unitized_alpha(segments, continuum, variant, code=c) for c in ordered}

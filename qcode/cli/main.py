@@ -99,6 +99,7 @@ def main(
 
 def _register() -> None:
     from qcode.cli import (
+        agreement,
         browse,
         bulk,
         codebook,
@@ -123,6 +124,7 @@ def _register() -> None:
     coders.register(app)
     interactive.register(app)
     review.register(app)
+    agreement.register(app)
     history.register(app)
     retrieve.register(app)
     bulk.register(app)

@@ -1,7 +1,9 @@
 """Krippendorff's unitizing alphas (Krippendorff, Mathet, Bouvry & Widlöcher 2016).
 
 No published worked example with printed values could be found to reproduce (the 2016 paper
-and Krippendorff 2019 were not available). Validation instead:
+and Krippendorff 2019 were not available; the three-coder example of the book's Fig. 12.11,
+with _u alpha .510, |_u alpha .413 and _cu alpha .724, could not be reconstructed because its
+data were not available to read, so it is not a test here). Validation instead:
 * two examples computed by hand, worked through in their docstrings, one with three coders
   and two codes so that the m > 2 forms of every variant are pinned;
 * a naive reference written straight from the formulas (loops over every pair of coders and
@@ -100,6 +102,14 @@ def test_hand_computed_three_coders_two_codes() -> None:
     by_code = unitized_alpha_by_code(seg, (0, 10))
     assert float(by_code["x"]) == pytest.approx(141 / 280)
     assert float(by_code["y"]) == pytest.approx(37 / 180)
+    # (k)_u alpha, from the _u alpha matrices above: 1 - (l_k. - l_kk) / (e_k. - e_kk), with
+    # e_k. - e_kk = l.. l_k. (l.. - l_k.) / 822.
+    #   x: 1 - 4 / (30·14·16/822) = 143/280;   y: 1 - 4 / (30·6·24/822) = 43/180.
+    # Not the per-code |_u alpha above: there y's spans are gap, here they keep S_y = 18.
+    per_value = unitized_alpha_by_code(seg, (0, 10), "ku")
+    assert float(per_value["x"]) == pytest.approx(143 / 280)
+    assert float(per_value["y"]) == pytest.approx(43 / 180)
+    assert per_value["x"].variant == "ku" and per_value["x"].code == "x"
 
 
 Partition = list[tuple[int, int, Hashable | None]]
@@ -299,6 +309,56 @@ def test_atomic_segments_reduce_to_ordinary_alpha(matrix: np.ndarray) -> None:
 
 
 @SETTINGS
+@given(codings())
+def test_atomic_per_value_alpha_is_binary_alpha(matrix: np.ndarray) -> None:
+    seg, length = atomic(matrix), matrix.shape[1]
+    for k in {int(v) for v in np.unique(matrix) if v > 0}:
+        ku = unitized_alpha(seg, (0, length), "ku", code=k)
+        binary = krippendorff_alpha((matrix == k).astype(int))
+        assert float(ku) == pytest.approx(float(binary), abs=1e-9, nan_ok=True)
+
+
+def test_per_value_alpha_with_one_code_is_u_alpha() -> None:
+    seg = {"A": [(2, 6, "x")], "B": [(3, 7, "x")]}
+    assert float(unitized_alpha(seg, (0, 10), "ku", code="x")) == pytest.approx(1 - 4 * 356 / 3840)
+    with pytest.raises(UsageError, match="give code="):
+        unitized_alpha(seg, (0, 10), "ku")
+    with pytest.raises(UsageError, match=re.escape("'|u' or 'ku'")):
+        unitized_alpha_by_code(seg, (0, 10), "cu")
+
+
+def test_the_other_public_reading_of_cu_self_pairs_moves_with_a_silent_coder() -> None:
+    """The union reading of S'_c, written out, to pin what the module docstring says of it."""
+    def union_cu(segs: dict[str, list[tuple[int, int, str]]], length: int) -> float:
+        coders, m = list(segs), len(segs)
+        at = {c: [next((v for s, e, v in segs[c] if s <= t < e), None) for t in range(length)]
+              for c in coders}  # fmt: skip
+        values = sorted({v for c in coders for _, _, v in segs[c]})
+        l = {(a, b): 0.0 for a in values for b in values}  # noqa: E741
+        for i in coders:
+            for j in coders:
+                for t in range(length):
+                    if i != j and at[i][t] is not None and at[j][t] is not None:
+                        l[at[i][t], at[j][t]] += 1 / (m - 1)  # type: ignore[index]
+        s_c = dict.fromkeys(values, 0.0)
+        for i in coders:
+            others = [any(at[j][t] is not None for j in coders if j != i) for t in range(length)]
+            for s, e, v in segs[i]:
+                s_c[v] += sum(others[s:e]) ** 2
+        total = sum(l.values())
+        row = {a: sum(l[a, b] for b in values) for a in values}
+        norm = total - sum(s_c.values()) / total
+        e_diag = sum((row[a] ** 2 - s_c[a]) / norm for a in values)
+        return 1 - (total - sum(l[a, a] for a in values)) / (total - e_diag)
+
+    two = {"A": [(0, 2, "a")], "B": [(0, 1, "a"), (1, 2, "b")]}
+    assert union_cu(two, 4) == pytest.approx(1 / 6)
+    assert union_cu({**two, "C": []}, 4) == pytest.approx(5 / 3)
+    assert union_cu({"A": [(0, 1, "a")], "B": [], "C": [(0, 1, "b")]}, 4) == pytest.approx(3.0)
+    assert float(unitized_alpha({**two, "C": []}, (0, 4), "cu")) == pytest.approx(1 / 6)
+
+
+@SETTINGS
 @given(codings(2, 2))
 def test_atomic_cu_alpha_is_alpha_with_gaps_missing_for_two_coders(matrix: np.ndarray) -> None:
     seg, length = atomic(matrix), matrix.shape[1]
@@ -372,6 +432,7 @@ def test_coder_who_coded_nothing_and_nobody_coding() -> None:
         ({"A": [(1, 4, None)], "B": []}, (0, 10), "u", "no code"),
         ({"A": [(0, 5, "x"), (4, 8, "y")], "B": []}, (0, 10), "cu", "overlap"),
         ({"A": [], "B": []}, (0, 10), "k", "variant must be"),
+        ({"A": [(0, 5, "x"), (4, 8, "y")], "B": []}, (0, 10), "ku", "give code="),
     ],
 )
 def test_bad_input_raises_usage_error(
@@ -383,5 +444,5 @@ def test_bad_input_raises_usage_error(
 
 
 def test_code_only_with_binary_variant() -> None:
-    with pytest.raises(UsageError, match=re.escape("variant='|u' only")):
+    with pytest.raises(UsageError, match=re.escape("variant='|u' and 'ku' only")):
         unitized_alpha({"A": [], "B": []}, (0, 10), "u", code="x")

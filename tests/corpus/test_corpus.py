@@ -140,7 +140,7 @@ def passages() -> list[dict[str, str]]:
 
 
 def transcripts() -> list[str]:
-    return sorted(p.name for p in INTERVIEWS.iterdir() if p.suffix != ".csv")
+    return sorted(p.name for p in INTERVIEWS.iterdir() if p.is_file() and p.suffix != ".csv")
 
 
 def _codebook_ids() -> set[str]:

@@ -1,0 +1,60 @@
+"""A tiny double-coded project whose agreement figures can be worked out by hand."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from tests.cli.test_codebook_cli import V1
+from tests.conftest import Cli
+
+TRANSCRIPT = """Ana: One two three four five.
+
+Respondent: Six seven eight nine ten eleven.
+
+Interviewer: Twelve thirteen fourteen.
+
+Respondent: Fifteen sixteen seventeen eighteen.
+"""
+OTHER = "Interviewer: Only one coder read this.\n\nRespondent: Indeed.\n"
+
+
+def turns(db: Path, name: str) -> list[tuple[int, int]]:
+    from qcode.store.engine import session_scope
+    from qcode.store.models import Document, Unit
+
+    with session_scope(f"sqlite:///{db}", write=False) as s:
+        doc_id = s.execute(select(Document.id).where(Document.name == name)).scalar_one()
+        return [(a, b) for a, b in s.execute(
+            select(Unit.start, Unit.end).where(Unit.document_id == doc_id, Unit.kind == "turn")
+            .order_by(Unit.number)).tuples()]  # fmt: skip
+
+
+@pytest.fixture
+def tiny(cli: Cli, tmp_path: Path) -> Cli:
+    """ana: barriers t1, diaspora t2 and t4;  ben: barriers t1, diaspora t2 (one character
+    short at the start), owner_emigration t4.  A second document is coded by ana only."""
+    book = tmp_path / "book.yaml"
+    book.write_text(V1, "utf-8")
+    assert cli("init", "--codebook", str(book), "--coder", "ana").exit_code == 0
+    (tmp_path / "int_t.txt").write_text(TRANSCRIPT, "utf-8")
+    (tmp_path / "int_u.txt").write_text(OTHER, "utf-8")
+    assert cli("import", str(tmp_path / "int_t.txt"), str(tmp_path / "int_u.txt")).exit_code == 0
+    t = turns(tmp_path / "qcode.db", "int_t.txt")
+    u = turns(tmp_path / "qcode.db", "int_u.txt")
+    rows = {
+        "ana": [("int_t.txt", "barriers", *t[0]), ("int_t.txt", "diaspora", *t[1]),
+                ("int_t.txt", "diaspora", *t[3]), ("int_u.txt", "barriers", *u[0])],
+        "ben": [("int_t.txt", "barriers", *t[0]),
+                ("int_t.txt", "diaspora", t[1][0] + 1, t[1][1]),
+                ("int_t.txt", "owner_emigration", *t[3])],
+    }  # fmt: skip
+    for coder, codings in rows.items():
+        path = tmp_path / f"{coder}.csv"
+        path.write_text("document,coder,code,start,end,memo\n" + "".join(
+            f"{d},{coder},{c},{s},{e},\n" for d, c, s, e in codings), "utf-8")  # fmt: skip
+        result = cli("import-codings", str(path), "--coder", coder)
+        assert result.exit_code == 0, result.stderr
+    return cli
