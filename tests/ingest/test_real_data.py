@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from qcode.corpus.ingest.aliases import merge_aliases
 from qcode.corpus.ingest.base import ParsedDocument
 from qcode.corpus.ingest.registry import read_document
-from qcode.corpus.ingest.speakers import merge_aliases
 from qcode.corpus.segmentation import segment
 from qcode.corpus.text import normalise
 
