@@ -28,8 +28,9 @@ _BOMS: tuple[tuple[bytes, str, str], ...] = (
 
 _SERBIAN_LATIN = set("čćšžđČĆŠŽĐ")
 # Characters that never appear in text but fill binary files; TAB, LF, CR, FF and VT are
-# layout and ESC/SUB show up in old DOS text, so they do not count against a file.
-_CONTROL = re.compile(r"[\x00-\x08\x0e-\x19\x1c-\x1f\x7f-\x9f]")
+# layout, ESC/SUB show up in old DOS text and ESC/BEL in text pasted from a terminal, so they
+# do not count against a file (normalising removes them, with a warning).
+_CONTROL = re.compile(r"[\x00-\x06\x08\x0e-\x19\x1c-\x1f\x7f-\x9f]")
 _BINARY_SHARE = 0.02
 _WORD = re.compile(r"[^\W\d_]+")
 _LINE_BREAKS = re.compile(r"\r\n?|[\x0b\x0c\x85\u2028\u2029]")

@@ -76,7 +76,8 @@ def check_text_size(text: str, *, name: str, limit: int) -> None:
     """The per-transcript limit applies to the text, whatever the file it came from."""
     if len(text) * 4 > limit and len(text.encode("utf-8")) > limit:
         raise InputError(
-            f"{name} holds more than {limit // 2**20} MB of text, over the limit for one transcript; "
+            f"{name} holds more than {limit / 2**20:.{0 if limit >= 2**20 else 1}f} MB of text, "
+            "over the limit for one transcript; "
             "split it into smaller files (or raise --max-mb)"
         )
 

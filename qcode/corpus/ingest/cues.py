@@ -133,14 +133,14 @@ def cue_document(
 ) -> ParsedDocument:
     """The document for cues already labelled by the reader, after the speaker policy."""
     rules = list(rules or [])
-    if speakers.mode == "none":
-        for cue in cues:
-            cue.speaker, cue.starts_turn = None, False
-    elif speakers.mode == "list":
-        wanted = {label_key(label) for label in speakers.labels}
-        for cue in cues:
-            if cue.speaker is not None and label_key(cue.speaker) not in wanted:
-                cue.speaker, cue.starts_turn = None, False
+    wanted = {label_key(label) for label in speakers.labels}
+    for cue in cues:
+        if cue.speaker is not None and (
+            speakers.mode == "none" or (speakers.mode == "list" and label_key(cue.speaker) not in wanted)
+        ):
+            # Not a speaker after all: a `Name:` prefix goes back into the text it came from.
+            cue.text = f"{cue.label}{cue.text}" if cue.label else cue.text
+            cue.speaker, cue.starts_turn, cue.label = None, False, ""
     dashed = dash_turns(cues) if speakers.mode == "auto" else None
     doc = layout(dashed or cues, name=name, encoding=encoding, warnings=warnings, dashes=dashed is not None)
     doc.rules[:0] = rules
@@ -173,7 +173,7 @@ def layout(
     for group in groups:
         joined = " ".join(group.texts)
         cleaned = clean(joined)
-        body = cleaned.text
+        body = cleaned.text.strip()
         if cleaned.controls or cleaned.invisible:
             cleaning.items += cleaned.controls + cleaned.invisible
             cleaning.chars += cleaned.controls + cleaned.invisible
@@ -215,7 +215,7 @@ def _account(doc: ParsedDocument, cues: list[Cue], groups: list[_Group], dashes:
         what, items=len(repeated), chars=sum(map(len, repeated)), words=sum(map(count_words, repeated))
     )
     if written:
-        doc.remove("speaker names written from voice tags or fields (added)", items=len(written),
+        doc.remove("speaker names from voice tags or fields", items=len(written),
                    chars=-sum(len(w) + 2 for w in written), words=-sum(map(count_words, written)))
     labelled = any(c.label for c in spoken)
     voiced = any(c.speaker for c in cues if not c.label)

@@ -19,6 +19,7 @@ from collections import Counter
 
 from qcode.corpus.ingest.base import DEFAULTS, ParsedDocument, ReadOptions, Removal
 from qcode.corpus.ingest.common import transcript_document
+from qcode.corpus.ingest.labels import parse_candidate
 from qcode.corpus.text import count_words
 from qcode.errors import InputError
 
@@ -29,7 +30,8 @@ _PAGE_MARK = re.compile(
     re.I,
 )
 _MIN_CHARS = 20  # fewer visible characters than this on all pages means no text layer
-_EDGE = 3  # running headers and footers sit within this many lines of a page's top or bottom
+_EDGE = 2  # running headers and footers sit within this many lines of a page's top or bottom
+_RUNNING_CHARS = 100  # ... are short
 _RUNNING_SHARE = 0.6  # ... and recur on at least this share of the pages
 _LINE_HYPHEN = re.compile(r"(?<=[^\W\d_])[-\u00ad]\n(?=[^\W\d_])")
 _DIGITS = re.compile(r"\d+")
@@ -111,9 +113,11 @@ def _drop_running(pages: list[str], removed: dict[str, Removal], rules: list[str
     seen: Counter[str] = Counter()
     for lines in split:
         filled = [ln for ln in lines if ln.strip()]
-        seen.update({_edge_key(ln) for ln in filled[:_EDGE] + filled[-_EDGE:] if not _PAGE_MARK.match(ln)})
+        # A speaker label at the top of most pages is speech, however alike its lines are.
+        outer = [ln for ln in filled[:_EDGE] + filled[-_EDGE:] if parse_candidate(ln) is None]
+        seen.update({_edge_key(ln) for ln in outer if not _PAGE_MARK.match(ln)})
     need = max(3, _RUNNING_SHARE * len(pages))
-    running = {key for key, n in seen.items() if n >= need and len(key) >= 3}
+    running = {key for key, n in seen.items() if n >= need and 3 <= len(key) <= _RUNNING_CHARS}
     if not running:
         return pages
     dropped: list[str] = []
