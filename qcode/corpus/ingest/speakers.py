@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from qcode.corpus.ingest.base import AUTO, Removal, SpeakerPolicy, Turn
@@ -172,7 +172,26 @@ def _trusted(candidates: dict[int, Candidate]) -> dict[int, Candidate]:
             continue
         elif not all_caps or _caps_label(c.label):
             accepted[i] = c
-    return dict(sorted(accepted.items()))
+    return _run_in_labels(dict(sorted(accepted.items())))
+
+
+def _run_in_labels(accepted: dict[int, Candidate]) -> dict[int, Candidate]:
+    """A one-off label that ends with a speaker's label used before it is that speaker, with
+    other text run into the label (`P1 Interaction Participant:` in a table of segments).
+    People are introduced by their full name first (`CRAIG BREADEN:`, then `BREADEN:`), so a
+    longer label before the short one stays a name of its own."""
+    counts = Counter(c.key for c in accepted.values())
+    first_use: dict[str, int] = {}
+    for i, c in accepted.items():
+        first_use.setdefault(c.key, i)
+    result = {}
+    for i, c in accepted.items():
+        words = c.label.split()
+        tail = label_key(words[-1]) if len(words) > 1 else ""
+        if counts[c.key] == 1 and counts[tail] >= 2 and first_use[tail] < i:
+            c = replace(c, label=accepted[first_use[tail]].label)
+        result[i] = c
+    return result
 
 
 def _caps_label(label: str) -> bool:
