@@ -37,7 +37,8 @@ def test_one_line_per_file(project: Cli, folder: Path) -> None:
         "t.txt: timestamp and speaker on a line of their own, with timestamps — 2 speakers, 3 turns; "
         "merged 1 repeated labels; removed: repeated speaker labels (1); words 37 → 32"
     ) in lines
-    assert "z.txt: NAME: labels — 2 speakers, 4 turns; removed: invisible characters (1); words 9 → 9" in lines
+    assert "z.txt: NAME: labels — 2 speakers, 4 turns; removed: invisible characters (1); words 9 → 9" \
+        in lines
     assert run.stdout == ""
     again = project("import", str(folder))  # unchanged files: no per-file lines
     assert "t.txt:" not in again.stderr and "3 unchanged" in again.stderr
