@@ -112,3 +112,25 @@ def test_undecodable_name_is_reported_and_the_rest_import(project: Cli, folder: 
     assert f"{folder}/bad\ufffd.txt: the name is not valid UTF-8; rename the file" in run.stderr
     assert "3 imported" in run.stderr and "1 failed" in run.stderr
     assert "Traceback" not in run.stderr
+
+
+def test_document_stored_before_invisible_characters_were_removed(project: Cli, tmp_path: Path) -> None:
+    import hashlib
+    import sqlite3
+
+    path = tmp_path / "old.txt"
+    path.write_text("I: Hello\u200b there.\nR: Hi.\nI: Bye.\nR: Bye.", encoding="utf-8")
+    assert project("import", str(path)).exit_code == 0
+    # As an earlier qcode stored it: with the zero-width space in the text.
+    old = "I: Hello\u200b there.\nR: Hi.\nI: Bye.\nR: Bye."
+    con = sqlite3.connect(tmp_path / "qcode.db")
+    con.execute("UPDATE documents SET text = ?, sha256 = ?", (old, hashlib.sha256(old.encode()).hexdigest()))
+    con.commit()
+    con.close()
+    refused = project("import", str(path))
+    assert refused.exit_code == 1
+    assert "differs from the stored text only by invisible or control characters" in refused.stderr
+    updated = project("import", "--update", str(path))
+    assert updated.exit_code == 0 and "1 updated" in updated.stderr
+    view = json.loads(project("show", "old", "--format", "json").stdout)
+    assert view["text"] == "I: Hello there.\nR: Hi.\nI: Bye.\nR: Bye."
