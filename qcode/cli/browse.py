@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from qcode.cli.output import FORMAT_OPTION, Format, emit, write_json
+from qcode.cli.output import info as say
 from qcode.cli.state import transaction
 
 if TYPE_CHECKING:
@@ -60,7 +61,11 @@ def show(
                                                "timestamp"], fmt)
     else:
         console = _terminal()
-        if by == "turn":
+        if by == "turn" and not any(u.kind == "turn" for u in view.units):
+            # A document without speakers still reads block by block: its paragraphs.
+            say(f"{view.name} has no speaker turns; showing its paragraphs (cite them as p1, p2, ...)")
+            _print_turns(view, marked.marks, console, kind="paragraph")
+        elif by == "turn":
             _print_turns(view, marked.marks, console)
         else:
             _print_lines(view, marked.marks, console)
@@ -117,21 +122,29 @@ def _print_lines(view: DocumentView, marks: Sequence[Mark] = (), console: Consol
     typer.echo("\n".join(out))
 
 
-def _print_turns(view: DocumentView, marks: Sequence[Mark] = (), console: Console | None = None) -> None:
+def _print_turns(view: DocumentView, marks: Sequence[Mark] = (), console: Console | None = None,
+                 kind: str = "turn") -> None:
     from qcode.coding.highlight import highlight
 
-    turns = {u.number: u for u in view.units if u.kind == "turn"}
+    turns = {u.number: u for u in view.units if u.kind == kind}
     lit = highlight(view.text, [(u.number, u.start, u.end) for u in turns.values()], marks)
     if console is not None:
-        _rich_turns(view, lit, turns, console)
+        _rich_turns(view, lit, turns, console, kind)
         return
     typer.echo(_title(view))
     for unit in lit:
         turn = turns[unit.number]
         stamp = f" [{turn.timestamp}]" if turn.timestamp else ""
         labels = f"   │ {', '.join(unit.labels)}" if unit.labels else ""
-        typer.echo(f"\nt{turn.number} {turn.speaker or '(no speaker)'}{stamp}{labels}")
+        typer.echo(f"\n{_block_head(turn, kind)}{stamp}{labels}")
         typer.echo(view.text[turn.start:turn.end])
+
+
+def _block_head(unit: UnitInfo, kind: str) -> str:
+    """`t12 Ana` for a turn; `p3` (with its speaker, if any) for a paragraph."""
+    if kind == "turn":
+        return f"t{unit.number} {unit.speaker or '(no speaker)'}"
+    return f"p{unit.number}" + (f" {unit.speaker}" if unit.speaker else "")
 
 
 def _styled(unit: HighlightedUnit) -> Text:
@@ -190,14 +203,15 @@ def _rich_lines(view: DocumentView, lines: list[HighlightedUnit], markers: dict[
 
 
 def _rich_turns(view: DocumentView, lit: list[HighlightedUnit], turns: dict[int, UnitInfo],
-                console: Console) -> None:
+                console: Console, kind: str = "turn") -> None:
     from rich.text import Text
 
     console.print(Text(_title(view), style="bold"))
     for unit in lit:
         turn = turns[unit.number]
-        head = Text(f"\nt{turn.number} ", style="bold cyan")
-        head.append(turn.speaker or "(no speaker)", style="bold")
+        number, _, speaker = _block_head(turn, kind).partition(" ")
+        head = Text(f"\n{number} ", style="bold cyan")
+        head.append(speaker, style="bold")
         if turn.timestamp:
             head.append(f" [{turn.timestamp}]", style="dim")
         if unit.labels:

@@ -1,4 +1,10 @@
-"""`qcode import`: transcripts from files and folders, each file in its own transaction."""
+"""`qcode import`: transcripts from files and folders, each file in its own transaction.
+
+Every file gets one line on stderr naming the speaker convention detected, the rules that
+fired and what was left out of the text (page headers, invisible characters), with its word
+count before and after. `--dry-run` reads and reports without opening the project, and
+writes the speakers and turn counts it would store to stdout.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +13,11 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from qcode.cli.output import error, info, warn
+from qcode.cli.output import FORMAT_OPTION, Format, emit, error, info, warn
 
 if TYPE_CHECKING:
     from qcode.corpus.cases import CaseRow
-    from qcode.corpus.importing import ImportOptions
+    from qcode.corpus.importing import FileSummary, ImportOptions
 
     CaseMap = dict[str, CaseRow]
 
@@ -32,24 +38,53 @@ def import_(
     alias: list[str] = typer.Option(
         None, "--alias", help="Rename a speaker label, as OLD=NEW (repeatable)."
     ),
-    max_mb: int = typer.Option(50, "--max-mb", help="Refuse files larger than this (MB)."),
+    max_mb: int = typer.Option(
+        50, "--max-mb", help="Refuse files (and the text they unpack to) larger than this (MB)."
+    ),
+    speakers: str = typer.Option(
+        "auto",
+        "--speakers",
+        help="`auto` (detect the file's convention), `none` (no speaker turns), or the labels "
+        "to use, comma-separated (`Interviewer,Ana`): only lines with those labels open turns.",
+    ),
+    dry_run: bool = typer.Option(
+        False, "--dry-run", help="Read the files, show the speakers and turns they would get; store nothing."
+    ),
+    follow_links: bool = typer.Option(
+        False, "--follow-links", help="Follow symbolic links inside folders (skipped by default)."
+    ),
+    fmt: Format = FORMAT_OPTION,
 ) -> None:
-    """Import transcripts (.txt .md .docx .odt .rtf .pdf .vtt .srt .html .json)."""
+    """Import transcripts (.txt .md .docx .odt .rtf .pdf .vtt .srt .html .json).
+
+    One line per file on stderr names the speaker convention detected and any rule that fired.
+    """
     from qcode.corpus.importing import ImportOptions, collect_paths
+    from qcode.corpus.ingest.base import SpeakerPolicy
 
     if not paths and cases is None:
         raise typer.BadParameter("give transcript files or folders, or --cases FILE")
+    if max_mb < 1:
+        raise typer.BadParameter("--max-mb takes a whole number of megabytes, 1 or more")
     options = ImportOptions(
         update=update,
         merge_aliases=merge_aliases,
         aliases=_parse_aliases(alias or []),
         max_bytes=max_mb * 2**20,
+        speakers=SpeakerPolicy.parse(speakers),
+        follow_links=follow_links,
     )
-    case_map = _read_cases(cases)
-    collected = collect_paths(paths or [])
+    collected = collect_paths(paths or [], follow_links=follow_links)
     failures = list(collected.errors)
     for message in collected.errors:
         error(message)
+    if dry_run:
+        _dry_run(collected.files, options, failures, fmt)
+        _report_dry(len(collected.files), failures)
+        if failures:
+            raise typer.Exit(1)
+        return
+    case_map = _read_cases(cases)
     done: set[str] = set()
     counts = _import_files(collected.files, options, case_map, failures, done)
     if case_map:
@@ -90,7 +125,7 @@ def _import_files(
 
     from qcode.cli.state import transaction
     from qcode.corpus.cases import lookup_case_row
-    from qcode.corpus.importing import read_file, store_document
+    from qcode.corpus.importing import read_file, store_document, summarise
     from qcode.errors import InputError
 
     counts = {"imported": 0, "updated": 0, "unchanged": 0, "words": 0}
@@ -111,12 +146,67 @@ def _import_files(
                 done.add(outcome.name)
                 counts[outcome.status] += 1
                 counts["words"] += outcome.words if outcome.status != "unchanged" else 0
+                if outcome.status != "unchanged":
+                    progress.console.print(
+                        file_line(path, summarise(parsed)), markup=False, highlight=False, soft_wrap=True
+                    )
                 for message in outcome.warnings:
                     progress.console.print(f"[yellow]warning:[/yellow] {path}: {message}", highlight=False)
                 if outcome.orphaned:
                     warn(f"{path}: {outcome.orphaned} codings lost their text; see `qcode codings`")
             progress.advance(task)
     return counts
+
+
+def _dry_run(files: list[Path], options: ImportOptions, failures: list[str], fmt: Format) -> None:
+    """Read every file as the import would, report it, and list its speakers on stdout."""
+    from qcode.corpus.importing import read_file, summarise
+    from qcode.errors import InputError
+
+    rows: list[dict[str, object]] = []
+    for path in files:
+        try:
+            parsed = read_file(path, options)
+        except InputError as exc:
+            failures.append(str(exc))
+            error(str(exc))
+            continue
+        summary = summarise(parsed)
+        typer.echo(file_line(path, summary), err=True)
+        for message in parsed.warnings:
+            warn(f"{path}: {message}")
+        for speaker, turns in summary.speakers.items():
+            rows.append({"file": str(path), "speaker": speaker, "turns": turns})
+        if summary.unnamed_turns:
+            rows.append({"file": str(path), "speaker": None, "turns": summary.unnamed_turns})
+    emit(rows, ["file", "speaker", "turns"], fmt, numeric=("turns",))
+
+
+def file_line(path: Path, summary: FileSummary) -> str:
+    """`name: convention — N speakers, M turns; rules; removed ...; words A → B`."""
+    if summary.turns:
+        found = f"{len(summary.speakers)} speakers, {summary.turns} turns"
+    elif summary.cues is not None:
+        found = f"{summary.cues} cues"
+        if summary.unnamed_turns:
+            found += f", {summary.unnamed_turns} turns"
+    else:
+        found = "no speaker turns"
+    if summary.turns and summary.unnamed_turns:
+        found += f" (+{summary.unnamed_turns} unnamed)"
+    parts = [f"{path.name}: {summary.convention} — {found}", *summary.rules]
+    removed = [f"{what} ({items})" for what, (items, chars, _) in summary.removed.items() if chars >= 0]
+    added = [f"{what} ({items})" for what, (items, chars, _) in summary.removed.items() if chars < 0]
+    if removed:
+        parts.append("removed: " + ", ".join(removed))
+    if added:
+        parts.append("added: " + ", ".join(added))
+    parts.append(f"words {summary.words_before:,} → {summary.words_after:,}")
+    return "; ".join(parts)
+
+
+def _report_dry(files: int, failures: list[str]) -> None:
+    info(f"dry run: {files - len(failures)} files read, {len(failures)} failed; nothing stored")
 
 
 def _apply_cases(case_map: CaseMap, *, skip: frozenset[str]) -> None:

@@ -63,7 +63,9 @@ def list_documents(session: Session) -> list[DocumentInfo]:
     turns: dict[int, int] = dict(
         session.execute(  # type: ignore[arg-type]
             select(Unit.document_id, func.count(Unit.id))
-            .where(Unit.kind == "turn")
+            # Turns where there are speakers: timed paragraphs of captions without speakers
+            # are counted as cues at import, not as turns.
+            .where(Unit.kind == "turn", Unit.speaker.is_not(None))
             .group_by(Unit.document_id)
         ).all()
     )

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import json
 import os
-import re
+import stat
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,12 +20,11 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from qcode.corpus.cases import CaseRow, ensure_case
-from qcode.corpus.ingest.base import ParsedDocument
+from qcode.corpus.ingest.base import ParsedDocument, SpeakerPolicy
+from qcode.corpus.text import count_words as count_words
 from qcode.errors import InputError
 from qcode.store import fulltext
 from qcode.store.models import Coding, Document, Unit, utcnow
-
-_WORD = re.compile(r"\w+(?:['’-]\w+)*")
 
 # Front-matter keys that describe the document itself rather than the case.
 _DOCUMENT_KEYS = {"case", "title", "synthetic", "interviewer", "interview_date", "date", "place"}
@@ -36,6 +36,8 @@ class ImportOptions:
     merge_aliases: bool = False
     aliases: dict[str, str] = field(default_factory=dict)
     max_bytes: int = 50 * 2**20
+    speakers: SpeakerPolicy = field(default_factory=SpeakerPolicy)
+    follow_links: bool = False
 
 
 @dataclass(frozen=True)
@@ -56,20 +58,65 @@ class Collected:
     errors: list[str]
 
 
-def count_words(text: str) -> int:
-    return len(_WORD.findall(text))
+@dataclass(frozen=True)
+class FileSummary:
+    """What reading one file found, for the one line per file that `qcode import` prints."""
+
+    convention: str
+    speakers: dict[str, int]  # speaker -> turns, in order of first turn
+    turns: int  # turns with a named speaker
+    unnamed_turns: int  # turns of unnamed speakers (`- ` dashes) or timed caption paragraphs
+    cues: int | None
+    rules: tuple[str, ...]
+    removed: dict[str, tuple[int, int, int]]  # what -> (items, characters, words)
+    words_before: int
+    words_after: int
 
 
-def collect_paths(paths: Iterable[Path]) -> Collected:
+def summarise(parsed: ParsedDocument) -> FileSummary:
+    speakers = Counter(t.speaker for t in parsed.turns if t.speaker is not None)
+    words = count_words(parsed.text)
+    return FileSummary(
+        convention=parsed.convention,
+        speakers=dict(speakers),
+        turns=sum(speakers.values()),
+        unnamed_turns=sum(1 for t in parsed.turns if t.speaker is None),
+        cues=parsed.cues,
+        rules=tuple(parsed.rules),
+        removed={k: (v.items, v.chars, v.words) for k, v in parsed.removed.items()},
+        words_before=parsed.source_words if parsed.source_words is not None else words,
+        words_after=words,
+    )
+
+
+def printable(path: Path | str) -> str:
+    """A path as it can be shown: bytes that are not UTF-8 become U+FFFD."""
+    raw = os.fsencode(path)
+    return raw.decode("utf-8", errors="replace")
+
+
+def _decodable(path: Path) -> bool:
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def collect_paths(paths: Iterable[Path], *, follow_links: bool = False) -> Collected:
     """Expand folders recursively. Explicitly named files must be transcripts; files found inside
-    folders that are not are skipped and counted."""
+    folders that are not are skipped and counted, as are links inside folders (unless
+    `follow_links`) and anything that is not a regular file. A name that is not valid UTF-8 is
+    reported and the rest of the folder still imports."""
     from qcode.corpus.ingest.registry import SUPPORTED_SUFFIXES
 
     result = Collected(files=[], skipped={}, errors=[])
     seen: set[Path] = set()
     for path in paths:
-        if path.is_dir():
-            for found in _walk(path):
+        if not _decodable(path):
+            result.errors.append(f"{printable(path)}: the name is not valid UTF-8; rename the file")
+        elif path.is_dir():
+            for found in _walk(path, result, follow_links):
                 suffix = found.suffix.lower()
                 if suffix in SUPPORTED_SUFFIXES:
                     _add(result.files, seen, found)
@@ -96,23 +143,62 @@ def _add(files: list[Path], seen: set[Path], path: Path) -> None:
         files.append(path)
 
 
-def _walk(folder: Path) -> Iterator[Path]:
-    for root, dirs, names in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+def _walk(folder: Path, result: Collected, follow_links: bool) -> Iterator[Path]:
+    visited: set[str] = set()
+    for root, dirs, names in os.walk(folder, followlinks=follow_links):
+        real = os.path.realpath(root)
+        if real in visited:  # a link back up the tree
+            dirs[:] = []
+            continue
+        visited.add(real)
+        kept = []
+        for d in sorted(d for d in dirs if not d.startswith(".")):
+            if not follow_links and os.path.islink(os.path.join(root, d)):
+                _skip(result, "(link; --follow-links)")
+            else:
+                kept.append(d)
+        dirs[:] = kept
         for name in sorted(names):
-            if not name.startswith(".") and not name.startswith("~$"):
-                yield Path(root) / name
+            if name.startswith(".") or name.startswith("~$"):
+                continue
+            path = Path(root) / name
+            if not _decodable(path):
+                result.errors.append(f"{printable(path)}: the name is not valid UTF-8; rename the file")
+            elif _regular(path, result, follow_links):
+                yield path
+
+
+def _regular(path: Path, result: Collected, follow_links: bool) -> bool:
+    """Links only when asked to follow them; never devices, FIFOs or sockets."""
+    try:
+        info = os.lstat(path)
+        if stat.S_ISLNK(info.st_mode):
+            if not follow_links:
+                _skip(result, "(link; --follow-links)")
+                return False
+            info = os.stat(path)
+    except OSError:
+        _skip(result, "(unreadable)")
+        return False
+    if not stat.S_ISREG(info.st_mode):
+        _skip(result, "(not a regular file)")
+        return False
+    return True
+
+
+def _skip(result: Collected, key: str) -> None:
+    result.skipped[key] = result.skipped.get(key, 0) + 1
 
 
 def read_file(path: Path, options: ImportOptions) -> ParsedDocument:
     """Parse a transcript (outside any transaction) and apply speaker-alias merging."""
     from qcode.corpus.ingest.registry import read_document
 
-    parsed = read_document(path, max_bytes=options.max_bytes)
+    parsed = read_document(path, max_bytes=options.max_bytes, speakers=options.speakers)
     if not parsed.text.strip():
         raise InputError(f"{path}: no text found", hint="is it a scanned or empty document?")
     if options.aliases or options.merge_aliases:
-        from qcode.corpus.ingest.speakers import merge_aliases
+        from qcode.corpus.ingest.aliases import merge_aliases
 
         parsed.turns = merge_aliases(
             parsed.turns, aliases=options.aliases or None, auto=options.merge_aliases
@@ -134,12 +220,20 @@ def store_document(
     digest = sha256_text(parsed.text)
     doc = session.execute(select(Document).where(Document.name == name)).scalar()
     words = count_words(parsed.text)
-    turns = len(parsed.turns)
+    turns = sum(1 for t in parsed.turns if t.speaker is not None)
     if doc is not None and doc.sha256 == digest:
         if case_row is not None or parsed.metadata.get("case"):
             _apply_case(session, doc, parsed.metadata, case_row)
         return ImportOutcome(name, "unchanged", doc.words, turns, tuple(parsed.warnings))
     if doc is not None and not options.update:
+        from qcode.corpus.text import normalise
+
+        if normalise(doc.text) == parsed.text:
+            raise InputError(
+                f"{path}: {name} differs from the stored text only by invisible or control characters "
+                "that import now removes",
+                hint="pass --update to store the cleaned text (its codings are re-anchored)",
+            )
         raise InputError(
             f"{path}: {name} is already in the project with different text",
             hint="pass --update to replace it (its codings are re-anchored)",

@@ -1,7 +1,8 @@
 """Bytes to stored text: robust decoding, normalisation and hashing.
 
 Every offset in qcode points into text produced by `normalise`, so this module decides once
-what "the text" of a transcript is (DESIGN.md §3): NFC, `\\n` newlines, no BOM, no NUL.
+what "the text" of a transcript is (DESIGN.md §3): NFC, `\\n` newlines, no BOM, no NUL, no
+control or invisible characters.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from qcode.errors import InputError
 
@@ -26,8 +28,9 @@ _BOMS: tuple[tuple[bytes, str, str], ...] = (
 
 _SERBIAN_LATIN = set("čćšžđČĆŠŽĐ")
 # Characters that never appear in text but fill binary files; TAB, LF, CR, FF and VT are
-# layout and ESC/SUB show up in old DOS text, so they do not count against a file.
-_CONTROL = re.compile(r"[\x00-\x08\x0e-\x19\x1c-\x1f\x7f-\x9f]")
+# layout, ESC/SUB show up in old DOS text and ESC/BEL in text pasted from a terminal, so they
+# do not count against a file (normalising removes them, with a warning).
+_CONTROL = re.compile(r"[\x00-\x06\x08\x0e-\x19\x1c-\x1f\x7f-\x9f]")
 _BINARY_SHARE = 0.02
 _WORD = re.compile(r"[^\W\d_]+")
 _LINE_BREAKS = re.compile(r"\r\n?|[\x0b\x0c\x85\u2028\u2029]")
@@ -157,17 +160,70 @@ def _binary_error(name: str, what: str) -> InputError:
     )
 
 
+# Terminal control sequences in full (CSI `ESC [ ... final`, OSC `ESC ] ... BEL|ST`, two-byte
+# `ESC X`, and their C1 forms), so that no `[31m` is left behind when ESC is removed. Transcripts
+# pasted from a terminal or crafted to move the cursor must never reach a coder's screen.
+_ESCAPES = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?|\x1b[@-Z\\-_]"
+    r"|\x9b[0-?]*[ -/]*[@-~]|\x9d[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
+)
+# Other C0/C1 controls; TAB and the line breaks (LF, CR, VT, FF, NEL) are layout and kept.
+_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
+# Zero-width spaces, word joiners, BOMs inside the text, the U+FFFE non-character and private-use
+# code points (Word's Symbol-font bullets): invisible on screen but they split words and quotes.
+_INVISIBLE = re.compile("[\u200b\u2060\ufeff\ufffe\ue000-\uf8ff\U000f0000-\U0010ffff]")
+_NO_BREAK = str.maketrans(dict.fromkeys("\u00a0\u2007\u202f", " "))
+_SUSPECT = re.compile(
+    "[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u00a0\u2007\u202f\u200b\u2060\ufeff\ufffe"
+    "\ue000-\uf8ff\U000f0000-\U0010ffff]"
+)
+_WORD = re.compile(r"\w+(?:['’-]\w+)*")
+
+
+@dataclass(frozen=True)
+class Cleaned:
+    """Normalised text and what normalising removed or replaced (in code points)."""
+
+    text: str
+    controls: int = 0  # terminal escape sequences and other control characters removed
+    invisible: int = 0  # zero-width spaces, inner BOMs, private-use characters removed
+    spaces: int = 0  # no-break spaces made plain spaces (same length, offsets unchanged)
+
+
+def clean(text: str) -> Cleaned:
+    """`normalise` that also says what it removed, for the import's accounting and warnings."""
+    controls = invisible = spaces = 0
+    if text.startswith("\ufeff"):
+        text = text[1:]  # the byte-order mark of the file, not a character of its text
+    if _SUSPECT.search(text):
+        before = len(text)
+        text = _CONTROLS.sub("", _ESCAPES.sub("", text))
+        controls = before - len(text)
+        text, invisible = _INVISIBLE.subn("", text)
+        replaced = text.translate(_NO_BREAK)
+        if replaced != text:
+            spaces = sum(text.count(ch) for ch in "\u00a0\u2007\u202f")
+        text = replaced
+    text = _LINE_BREAKS.sub("\n", text)
+    text = unicodedata.normalize("NFC", text)
+    return Cleaned(text.rstrip(), controls, invisible, spaces)
+
+
 def normalise(text: str) -> str:
-    """The stored form of a transcript: NFC, `\\n` newlines, no BOM/NUL, no trailing space.
+    """The stored form of a transcript: NFC, `\\n` newlines, no trailing space, and nothing
+    invisible: no BOM, NUL, terminal control sequences or other C0/C1 controls (TAB is kept),
+    no zero-width spaces or private-use characters; no-break spaces become plain spaces.
 
     Unicode line and paragraph separators, VT, FF and NEL become `\\n` too, because editors
     disagree on whether they break lines and line numbers must mean one thing.
     Internal layout (indentation, blank lines, trailing spaces of inner lines) is kept.
     """
-    text = text.replace("\ufeff", "").replace("\x00", "")
-    text = _LINE_BREAKS.sub("\n", text)
-    text = unicodedata.normalize("NFC", text)
-    return text.rstrip()
+    return clean(text).text
+
+
+def count_words(text: str) -> int:
+    """Words as the summaries count them: letters and digits, with inner apostrophes and hyphens."""
+    return len(_WORD.findall(text))
 
 
 def sha256_text(text: str) -> str:

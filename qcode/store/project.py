@@ -49,7 +49,9 @@ def summary(session: Session) -> Summary:
         return int(session.execute(select(func.count(column))).scalar() or 0)  # type: ignore[arg-type]
 
     words = session.execute(select(func.coalesce(func.sum(Document.words), 0))).scalar()
-    turns = session.execute(select(func.count(Unit.id)).where(Unit.kind == "turn")).scalar()
+    turns = session.execute(  # speaker turns only, as `qcode docs` counts them
+        select(func.count(Unit.id)).where(Unit.kind == "turn", Unit.speaker.is_not(None))
+    ).scalar()
     latest = session.execute(
         select(CodebookVersion).order_by(CodebookVersion.number.desc()).limit(1)
     ).scalar()

@@ -24,7 +24,7 @@ def sentences(text: str) -> list[str]:
 
 def test_units_of_a_small_interview() -> None:
     text = "Interview 7\n\nI: How did you start? We wondered.\nR: With Dr. Petrović.\n\nThen we grew."
-    turns, _ = parse_turns(text)
+    turns = parse_turns(text).turns
     units = segment(text, turns)
     assert texts(text, units, "turn") == [
         "How did you start? We wondered.",
@@ -53,7 +53,7 @@ def test_units_of_a_small_interview() -> None:
 
 def test_label_alone_on_its_line_joins_the_paragraph() -> None:
     text = "Dan:\n Okay. Right.\nParticipant:\n Yes.\nDan:\n Good."
-    units = segment(text, parse_turns(text)[0])
+    units = segment(text, parse_turns(text).turns)
     assert texts(text, units, "paragraph") == [
         "Dan:\n Okay. Right.",
         "Participant:\n Yes.",
@@ -123,7 +123,7 @@ def test_lines_as_an_editor_numbers_them() -> None:
 
 def test_emoji_and_cyrillic_offsets_round_trip() -> None:
     text = "Ана: Здраво 😀 свима. Ćao đače!\n\nМарко: 👍🏽 Добро.\nАна: Хвала.\nМарко: Ћао."
-    turns, _ = parse_turns(text)
+    turns = parse_turns(text).turns
     units = segment(text, turns)
     assert texts(text, units, "turn") == ["Здраво 😀 свима. Ćao đače!", "👍🏽 Добро.", "Хвала.", "Ћао."]
     assert texts(text, units, "sentence") == [
@@ -140,7 +140,7 @@ def test_emoji_and_cyrillic_offsets_round_trip() -> None:
 
 @given(st.text(alphabet=st.sampled_from("ab .?!\n\tЋ😀:I")))
 def test_unit_invariants(text: str) -> None:
-    units = segment(text, parse_turns(text)[0])
+    units = segment(text, parse_turns(text).turns)
     for kind in ("turn", "paragraph", "sentence", "line"):
         of_kind = [u for u in units if u.kind == kind]
         assert [u.number for u in of_kind] == list(range(1, len(of_kind) + 1))
@@ -168,7 +168,7 @@ def _corpus(documents: int, words: int) -> list[tuple[str, list[Turn]]]:
             ]
             parts.append(f"{label}: {' '.join(sentences[:3])}\n{' '.join(sentences[3:])}")
         text = "\n\n".join(parts)
-        corpus.append((text, parse_turns(text)[0]))
+        corpus.append((text, parse_turns(text).turns))
     return corpus
 
 

@@ -103,3 +103,40 @@ def test_any_utf8_text_decodes_back(text: str) -> None:
     # With a BOM or NULs (which may be UTF-16 without a BOM) the bytes are ambiguous.
     if not data.startswith(b"\xef\xbb\xbf") and b"\x00" not in data:
         assert (decoded, found) == (text, "utf-8")
+
+
+# --- what normalising removes ------------------------------------------------------------------
+
+
+def test_clean_removes_terminal_sequences_and_controls_and_counts_them() -> None:
+    from qcode.corpus.text import clean
+
+    raw = "a\x1b[31mred\x1b[0m \x1b]0;title\x07b\x9b2Jc\x00d\x7f\te\x1b"
+    result = clean(raw)
+    assert result.text == "ared bcd\te"
+    assert result.controls == len(raw) - len(result.text)
+    assert (result.invisible, result.spaces) == (0, 0)
+
+
+def test_clean_removes_invisible_characters_and_plain_spaces_no_break_spaces() -> None:
+    from qcode.corpus.text import clean
+
+    result = clean("\ufeffWe\u200b start\ufeffed\u2060 \uf0b7 here,\u00a0in\u202fNiš\U000f0001.")
+    assert result.text == "We started  here, in Niš."
+    assert (result.controls, result.invisible, result.spaces) == (0, 5, 2)
+
+
+def test_clean_keeps_what_is_text() -> None:
+    from qcode.corpus.text import clean
+
+    family = "👨\u200d👩\u200d👧 Ћирилица čćšžđ\u200c\tTAB"  # ZWJ and ZWNJ join and separate letters
+    assert clean(family).text == family
+    assert normalise("One\r\nTwo\x0bThree\x85Four\u2028Five") == "One\nTwo\nThree\nFour\nFive"
+
+
+@given(st.text())
+def test_normalise_is_idempotent_and_leaves_no_controls(text: str) -> None:
+    once = normalise(text)
+    assert normalise(once) == once
+    assert not any(unicodedata.category(ch) == "Cc" and ch not in "\n\t" for ch in once)
+    assert "\u200b" not in once and "\ufeff" not in once

@@ -11,11 +11,12 @@ from pathlib import Path
 
 import pytest
 
+from qcode.corpus.ingest.aliases import merge_aliases
 from qcode.corpus.ingest.base import ParsedDocument
 from qcode.corpus.ingest.registry import read_document
-from qcode.corpus.ingest.speakers import merge_aliases
 from qcode.corpus.segmentation import segment
-from qcode.corpus.text import normalise
+from qcode.corpus.text import count_words, normalise
+from qcode.errors import InputError
 
 TRANSCRIPT_SUFFIXES = {".txt", ".docx", ".odt", ".rtf", ".pdf", ".vtt", ".srt", ".html", ".json"}
 
@@ -181,3 +182,75 @@ def test_crlf_code_list_is_normalised(real_data: Path) -> None:
     assert "\r" not in doc.text
     raw = (real_data / "qualcoder/plain_codes_categories_for_import.txt").read_bytes()
     assert doc.text == raw.decode().replace("\r\n", "\n").rstrip()
+
+
+# Every file in real_data, with the speakers and turns a reader of the file names. Files that
+# are not transcripts get no turns; files in formats qcode does not import are refused.
+UNSUPPORTED = ("SHA256SUMS", "pdpilot/LICENSE", "qcoder/codes.csv", "qcoder/example_codes_badbytes_cr.csv",
+               "qcoder/example_codes_bom_crlf.csv")
+PODCAST = {"Travis": 5, "Gilon": 3, "Sarah": 2}
+CLASSROOM = {"Researcher 2": 1, "Teacher 4": 2, "Multiple Students": 1}
+EXPECTED: dict[str, dict[str, int]] = {
+    "SOURCES.md": {},
+    "pdpilot/P1.pdf": {"Dan": 47, "Participant": 47},
+    "pdpilot/P1.txt": {"Dan": 47, "Participant": 47},
+    "pdpilot/code-system.pdf": {},
+    "pdpilot/code-system.txt": {},
+    # A table of coded segments quoting the interview: the quotes that start a row's line are
+    # turns (23 + 30, and one whose code name runs into `Participant:`); quotes that start
+    # after a code path inside a row stay in the turn above.
+    "pdpilot/coded-segments-P1.txt": {"Dan": 23, "Participant": 31},
+    "podcast_namespace/COPYING.txt": {},
+    "podcast_namespace/example.html": PODCAST,
+    "podcast_namespace/example.json": {"Darth Vader": 1, "Luke": 1},
+    "podcast_namespace/example.srt": PODCAST,
+    "podcast_namespace/example_mixed_speaker_labels.vtt": PODCAST,
+    "podcast_namespace/example_voice_tags.vtt": {"Sarah": 1, "Gillian": 1},
+    "qcoder/CoC_Example1_MU.txt": {},
+    "qcoder/CoC_Example3_MU.txt": {},
+    "qualcoder/ID1.docx": {},
+    "qualcoder/ID2.odt": {},
+    "qualcoder/plain_codes_categories_for_import.txt": {},
+    "qualcoder/plain_text_categories_codes.txt": {},
+    "qualcoder/transcript.txt": {"id1": 3, "id2": 2, "id3": 2},
+    "textreadr/Yasmine_Interview_Transcript.docx": {"Hassan": 8, "Abd Rabou": 7},
+    "textreadr/pres.deb1.docx": {"LEHRER": 46, "ROMNEY": 36, "OBAMA": 27},
+    # Labels as written; --merge-aliases joins the surnames to the full names (test above).
+    "textreadr/rl10075oralhistoryst002.pdf": {
+        "SPAULDING": 85, "WATERS": 54, "BREADEN": 21, "JOHNSON": 18, "BREADON": 2, "CRAIG BREADEN": 1,
+        "MARY WATERS SPAULDING": 1, "TOM WATERS": 1, "KIRSTON JOHNSON": 1,
+    },
+    "textreadr/trans1.docx": CLASSROOM,
+    "textreadr/trans2.docx": CLASSROOM,
+    "textreadr/trans3.docx": CLASSROOM,
+    "textreadr/trans7.rtf": CLASSROOM,
+    "textreadr/trans8.odt": CLASSROOM,
+}
+
+
+def test_every_file_is_pinned(real_data: Path) -> None:
+    files = {p.relative_to(real_data).as_posix() for p in real_data.rglob("*") if p.is_file()}
+    assert files == set(EXPECTED) | set(UNSUPPORTED)
+
+
+@pytest.mark.parametrize("relative", sorted(EXPECTED))
+def test_speakers_and_turns_of_every_file(real_data: Path, relative: str) -> None:
+    doc = read(real_data, relative)
+    assert dict(speakers(doc)) == EXPECTED[relative]
+    # Nothing is lost: every word of the source is stored or reported as removed.
+    assert doc.source_words is not None
+    removed = sum(r.words for r in doc.removed.values())
+    assert doc.source_words - removed == count_words(doc.text), doc.removed
+
+
+@pytest.mark.parametrize("relative", UNSUPPORTED)
+def test_files_that_are_not_transcripts_are_refused(real_data: Path, relative: str) -> None:
+    with pytest.raises(InputError, match="unsupported file type"):
+        read_document(real_data / relative)
+
+
+def test_pdf_page_furniture_is_reported(real_data: Path) -> None:
+    doc = read(real_data, "pdpilot/P1.pdf")
+    # "1/5" .. "5/5" and the margin numbers printed down each page (95, 72, 51, 26 and 4 of them).
+    assert doc.removed["page numbers and line numbers"].items == 5 + 95 + 72 + 51 + 26 + 4
+    assert doc.convention == "Name: labels"

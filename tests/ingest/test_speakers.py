@@ -5,16 +5,17 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
+from qcode.corpus.ingest.aliases import merge_aliases
 from qcode.corpus.ingest.base import Turn
-from qcode.corpus.ingest.speakers import merge_aliases, parse_turns
+from qcode.corpus.ingest.speakers import parse_turns
 
 
 def speakers(text: str) -> list[str | None]:
-    return [t.speaker for t in parse_turns(text)[0]]
+    return [t.speaker for t in parse_turns(text).turns]
 
 
 def speech(text: str) -> list[str]:
-    return [text[t.start : t.end] for t in parse_turns(text)[0]]
+    return [text[t.start : t.end] for t in parse_turns(text).turns]
 
 
 def test_name_colon_and_capitals() -> None:
@@ -41,7 +42,8 @@ def test_bracket_labels_qualcoder() -> None:
 
 def test_label_alone_on_its_line() -> None:
     text = "Interview\nDan:\nOkay. So now.\nParticipant:\nOkay.\nDan:\nRight."
-    turns, metadata = parse_turns(text)
+    parsed = parse_turns(text)
+    turns, metadata = parsed.turns, parsed.metadata
     assert [t.speaker for t in turns] == ["Dan", "Participant", "Dan"]
     assert text[turns[0].start : turns[0].end] == "Okay. So now."
     assert metadata["header"] == ["Interview"]
@@ -75,7 +77,7 @@ def test_timestamps_before_and_after_label() -> None:
         "00:12:45 Ana: Yes.\n"
         "Marko: [00:13:00] Why?"
     )
-    turns = parse_turns(text)[0]
+    turns = parse_turns(text).turns
     assert [(t.speaker, t.timestamp) for t in turns] == [
         ("Ana", "00:12:31"),
         ("Marko", "00:12:40"),
@@ -87,7 +89,7 @@ def test_timestamps_before_and_after_label() -> None:
 
 def test_otter_label_with_time_alone() -> None:
     text = "Speaker 1  0:03\nWelcome.\n\nSpeaker 2  0:10\nThanks.\n"
-    turns = parse_turns(text)[0]
+    turns = parse_turns(text).turns
     assert [(t.speaker, t.timestamp) for t in turns] == [("Speaker 1", "0:03"), ("Speaker 2", "0:10")]
 
 
@@ -101,7 +103,7 @@ def test_one_off_labels_with_timestamps_like_the_others() -> None:
 
 def test_unlabelled_paragraphs_continue_the_speaker() -> None:
     text = "ROMNEY: One.\nTwo is this.\n\nThree.\nOBAMA: Four.\nROMNEY: Five."
-    turns = parse_turns(text)[0]
+    turns = parse_turns(text).turns
     assert text[turns[0].start : turns[0].end] == "One.\nTwo is this.\n\nThree."
 
 
@@ -111,7 +113,7 @@ def test_non_speech_markers_are_not_speakers_and_stay_in_text() -> None:
         "Student 1: Yes [inaudible] teacher.\n\n(CROSSTALK)\n\n[Cross Talk 3:00]\n\n"
         "Teacher 4: Good (laughter).\n\n[Maria]\n\nTeacher 4: End."
     )
-    turns = parse_turns(text)[0]
+    turns = parse_turns(text).turns
     assert {t.speaker for t in turns} == {"Teacher 4", "Student 1"}
     # A marker paragraph between turns belongs to neither; inside speech it stays.
     assert text[turns[0].start : turns[0].end] == "Ready?"
@@ -132,7 +134,7 @@ def test_false_label_in_labelled_transcript_is_speech() -> None:
         "INTERVIEWER: Tell me.\nRESPONDENT: Well.\nNote: we sold.\n"
         "INTERVIEWER: More?\nRESPONDENT: I -- I know."
     )
-    turns = parse_turns(text)[0]
+    turns = parse_turns(text).turns
     assert [t.speaker for t in turns] == ["INTERVIEWER", "RESPONDENT", "INTERVIEWER", "RESPONDENT"]
     assert text[turns[1].start : turns[1].end] == "Well.\nNote: we sold."
 
@@ -146,7 +148,8 @@ def test_header_block_goes_to_metadata() -> None:
         " Abd Rabou:   My name is Ahmad.\n               I teach.\n\n"
         "Hassan:   Thank you.\n\nAbd Rabou:   Welcome."
     )
-    turns, metadata = parse_turns(text)
+    parsed = parse_turns(text)
+    turns, metadata = parsed.turns, parsed.metadata
     assert [t.speaker for t in turns] == ["Hassan", "Abd Rabou", "Hassan", "Abd Rabou"]
     assert metadata["Interviewer"] == "Yasmine Hassan"
     assert metadata["Narrator"] == "Ahmad Abd Rabou"
@@ -159,7 +162,8 @@ def test_header_block_goes_to_metadata() -> None:
 
 def test_interviewer_speaking_first_is_a_turn_not_metadata() -> None:
     text = "Date: 2024-03-01\n\nInterviewer: Thanks for coming, how did it start?\nRespondent: Slowly."
-    turns, metadata = parse_turns(text)
+    parsed = parse_turns(text)
+    turns, metadata = parsed.turns, parsed.metadata
     assert [t.speaker for t in turns] == ["Interviewer", "Respondent"]
     assert metadata == {"Date": "2024-03-01"}
 
@@ -169,7 +173,8 @@ def test_header_with_short_role_values_and_empty_keys() -> None:
         "Datum: 12.03.2024.\nMesto: Niš\nInterviewee: P3\nTranscriber:\n\n"
         "Interviewer: Kako ste počeli?\nInterviewee: Polako.\nInterviewer: Hvala."
     )
-    turns, metadata = parse_turns(text)
+    parsed = parse_turns(text)
+    turns, metadata = parsed.turns, parsed.metadata
     assert metadata == {"Datum": "12.03.2024.", "Mesto": "Niš", "Interviewee": "P3", "Transcriber": ""}
     assert [t.speaker for t in turns] == ["Interviewer", "Interviewee", "Interviewer"]
 
@@ -244,7 +249,8 @@ LINES = st.sampled_from(
 @given(st.lists(LINES, max_size=30))
 def test_turns_are_well_formed_for_any_mix_of_conventions(lines: list[str]) -> None:
     text = "\n".join(lines)
-    turns, metadata = parse_turns(text)
+    parsed = parse_turns(text)
+    turns, metadata, text = parsed.turns, parsed.metadata, parsed.text
     previous_end = 0
     for turn in turns:
         assert previous_end <= turn.start < turn.end <= len(text)

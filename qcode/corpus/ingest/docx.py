@@ -1,43 +1,64 @@
 """Word documents (.docx): body paragraphs and tables, in order.
 
 Text is taken from the XML runs directly rather than `Paragraph.text`, so that inserted
-(tracked) text, content controls and fields are kept and deleted text is not.
+(tracked) text, content controls and fields are kept and deleted text is not. The XML is read
+from the checked archive with lxml (no entities, no network, lxml's size limits on), so that
+nothing inflates a member that `open_zip` has not counted.
+
+Word's Transcribe may keep the transcript in a second part, `word/document2.xml`, beside (or
+instead of) the main one; the part with more text is the transcript.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from qcode.corpus.ingest.base import ParsedDocument
-from qcode.corpus.ingest.common import corrupt, join_blocks, open_zip, transcript_document
+from qcode.corpus.ingest.base import DEFAULTS, ParsedDocument, ReadOptions
+from qcode.corpus.ingest.common import corrupt, join_blocks, open_zip, read_member, transcript_document
 from qcode.errors import InputError
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 _RUN_TEXT = {f"{_W}t": None, f"{_W}tab": "\t", f"{_W}br": "\n", f"{_W}cr": "\n"}
 _RUN_TEXT[f"{_W}noBreakHyphen"] = "-"
+_KIND = "Word (.docx)"
+_PARTS = ("word/document.xml", "word/document2.xml")
 
 
-def read(data: bytes, name: str) -> ParsedDocument:
-    import io
-
-    import docx
-
-    open_zip(data, name=name, kind="Word (.docx)").close()
-    try:
-        document = docx.Document(io.BytesIO(data))
-        blocks = _blocks(document.element.body)
-    except Exception as exc:
-        raise corrupt(name, "Word (.docx)") from exc
+def read(data: bytes, name: str, options: ReadOptions = DEFAULTS) -> ParsedDocument:
+    archive = open_zip(data, name=name, kind=_KIND, max_bytes=options.max_bytes)
+    with archive:
+        parts = [read_member(archive, part, name=name, kind=_KIND) for part in _PARTS]
+    if parts[0] is None:
+        raise corrupt(name, _KIND)
+    candidates = [_part_blocks(xml, name) for xml in parts if xml is not None]
+    blocks = max(candidates, key=lambda bs: sum(len(b.strip()) for b in bs))
     if not any(b.strip() for b in blocks):
         raise InputError(f"{name} has no text to import; check that it is the right file")
-    return transcript_document(join_blocks(blocks), name=name)
+    doc = transcript_document(join_blocks(blocks), name=name, options=options)
+    if blocks is not candidates[0]:
+        doc.rules.append("read the transcript from word/document2.xml")
+    return doc
+
+
+def _part_blocks(xml: bytes, name: str) -> list[str]:
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+    try:
+        root = etree.fromstring(xml, parser)
+        body = root.find(f"{_W}body")
+        return _blocks(body) if body is not None else []
+    except (etree.XMLSyntaxError, ValueError, RecursionError) as exc:
+        raise corrupt(name, _KIND) from exc
 
 
 def _blocks(container: Any) -> list[str]:
     """One string per paragraph; a table row becomes one line with TAB between cells."""
     blocks: list[str] = []
     for child in container.iterchildren():
+        if not isinstance(child.tag, str):
+            continue  # comments and processing instructions
         if child.tag == f"{_W}p":
             blocks.append(_paragraph_text(child))
         elif child.tag == f"{_W}tbl":

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
-from qcode.corpus.ingest.base import ParsedDocument
+from qcode.corpus.ingest.base import DEFAULTS, ParsedDocument, ReadOptions
 from qcode.corpus.ingest.common import transcript_document
-from qcode.corpus.ingest.cues import Cue, layout
+from qcode.corpus.ingest.cues import Cue, cue_document
 from qcode.corpus.ingest.vtt import seconds
 from qcode.corpus.text import decode_bytes
 
@@ -78,7 +78,7 @@ class _Collector(HTMLParser):
         self._flush()
 
 
-def read(data: bytes, name: str) -> ParsedDocument:
+def read(data: bytes, name: str, options: ReadOptions = DEFAULTS) -> ParsedDocument:
     raw, encoding, warnings = decode_bytes(data, name=name)
     collector = _Collector()
     collector.feed(raw)
@@ -86,8 +86,10 @@ def read(data: bytes, name: str) -> ParsedDocument:
     # <cite> alone is a citation in an article; with <time> it is a speaker in a transcript.
     if any(stamp.strip() for _, stamp, _ in collector.cites):
         cues = [_cue(speaker, stamp, text) for speaker, stamp, text in collector.cites]
-        return layout(cues, name=name, encoding=encoding, warnings=warnings)
-    return transcript_document("\n\n".join(collector.blocks), name=name, encoding=encoding, warnings=warnings)
+        return cue_document(cues, name=name, encoding=encoding, warnings=warnings, speakers=options.speakers)
+    return transcript_document(
+        "\n\n".join(collector.blocks), name=name, options=options, encoding=encoding, warnings=warnings
+    )
 
 
 def _cue(speaker: str, stamp: str, text: str) -> Cue:

@@ -29,6 +29,10 @@ _NAMED = re.compile(
 _LABEL_TS = re.compile(
     rf"^[ \t]*(?P<label>[^\W\d_](?:[^:\t\n\[\]()*]{{0,38}}?[\w.'’])?)[ \t]+(?P<ts2>{_TSB})[ \t]*$"
 )
+# Word / Teams "Transcribe": "00:00:03 Speaker 1" alone on its line, the speech below.
+_TS_LABEL = re.compile(
+    rf"^[ \t]*(?P<ts1>{_TSB})[ \t]+(?P<label>[^\W\d_](?:[^:\t\n\[\]()*]{{0,38}}?[\w.'’])?)[ \t]*$"
+)
 # QualCoder's "[id1] text"; the speech must follow on the same line, since a bracketed
 # line on its own is far more often a non-speech marker such as "[Cross Talk 3:00]".
 _BRACKET = re.compile(
@@ -40,6 +44,7 @@ _BRACKET = re.compile(
 )
 _TS_ONLY = re.compile(rf"^{_TSB}$")
 _KEY_VALUE = re.compile(r"^[ \t]*(?P<key>[^\W\d_][^:\n]{0,39}?)[ \t]*:[ \t]*(?P<value>.*?)\s*$")
+HEADING_LINE = re.compile(r"^[ \t]{0,3}#{1,6}(?:[ \t]|$)")  # a markdown heading
 MARKER_LINE = re.compile(r"^[ \t]*(?:\[[^\[\]\n]{0,120}\]|\([^()\n]{0,120}\))[ \t.]*$")
 
 
@@ -52,6 +57,8 @@ ROLE = re.compile(
     r"^(?:interviewer|interviewee|respondent|participant|speaker|moderator|facilitator"
     r"|researcher|narrator|student|teacher|host|co-host|guest|int|resp|question|answer"
     r"|ispitivač|ispitanik|sagovornik|učesnik|istraživač|испитивач|испитаник|саговорник"
+    r"|moderador|moderadora|moderatora?|moderatore|modérateur|modératrice|moderátor|moderátorka"
+    r"|entrevistador|entrevistadora|entrevistado|entrevistada|intervistatore|enquêteur"
     r"|q|a|i|r|p|m|f|s)(?:[ \t]*#?[ \t]*\d{1,3}|[ \t]+[A-Z])?$"
     r"|^[^\W\d_]{1,3}\d{1,3}$"  # P1, ID2, R12
     r"|^[^\W\d_]+[ \t]+#?\d{1,3}$",  # Teacher 4, Student 12
@@ -81,9 +88,18 @@ PURE_METADATA = _words(
     """date time place location venue duration length transcriber transcribed transcription
     file filename recorded recording language persons present participants attendees
     keywords setting site project medium datum mesto mjesto lokacija vreme vrijeme trajanje
-    дата датум место време трајање"""
+    дата датум место време трајање data lloc lugar fecha hora durada duración duracion
+    luogo lieu heure durée durata ort zeit dauer místo miesto miejsce čas trvanie kraj
+    local sede"""
 )
 METADATA_ROLES = _words("interviewer interviewers interviewee narrator respondent transcriber moderator")
+# Who leads a focus group, in the languages of the transcripts seen (see `moderator_name`).
+MODERATOR_WORDS = _words(
+    """moderator moderators moderador moderadora moderatora moderatore modérateur modératrice
+    moderátor moderátorka facilitator facilitadora facilitador entrevistador entrevistadora
+    interviewer"""
+)
+_CODE = re.compile(r"^[^\W\d_]{1,3}\d{1,3}$")
 
 
 @dataclass(frozen=True)
@@ -114,16 +130,21 @@ def clean_label(label: str) -> str:
 
 def parse_candidate(line: str) -> Candidate | None:
     """The speaker label at the start of `line`, if its shape allows one."""
-    match = _LABEL_TS.match(line)
+    match = _LABEL_TS.match(line) or _TS_LABEL.match(line)
     if match and valid_name(match["label"]):
-        return Candidate(clean_label(match["label"]), "ts", -1, _bare(match["ts2"]))
+        stamp = match.groupdict().get("ts2") or match.groupdict().get("ts1")
+        return Candidate(clean_label(match["label"]), "ts", -1, _bare(stamp))
     match = _NAMED.match(line)
     if match and valid_name(match["label"]) and not _split_time(match["label"], match["rest"]):
         rest = match["rest"]
         speech = match.start("rest") if rest.strip() else -1
+        trailing = None
+        if speech >= 0 and _TS_ONLY.match(rest.strip()):
+            # "Aaron: 00:00:20" alone on its line: the time of the turn below, not its speech.
+            speech, trailing = -1, rest.strip()
         sep = match["sep"].strip(" ")
         style = "colon" if ":" in sep else "tab" if sep == "\t" else "dash"
-        stamp = match["ts1"] or match["ts2"] or match["ts3"]
+        stamp = match["ts1"] or match["ts2"] or match["ts3"] or trailing
         return Candidate(clean_label(match["label"]), style, speech, _bare(stamp))
     match = _BRACKET.match(line)
     if match and valid_bracket(match["label"]):
@@ -177,6 +198,16 @@ def valid_bracket(content: str) -> bool:
 
 def is_role(label: str) -> bool:
     return bool(ROLE.match(label))
+
+
+def is_code(label: str) -> bool:
+    """A participant code of a focus group or study: `M7`, `H4`, `P3`, `ID12`."""
+    return bool(_CODE.match(label))
+
+
+def is_moderator(label: str) -> bool:
+    words = label.casefold().split()
+    return bool(words) and words[0] in MODERATOR_WORDS
 
 
 def key_value(line: str) -> tuple[str, str] | None:

@@ -2,6 +2,8 @@
 
 The front matter (between `---` lines at the very top) is not part of the stored text: it
 describes the document (`case`, attributes) rather than being part of what is coded.
+Backslash escapes (`\\[laughs\\]`) are unescaped, since a coder reads and quotes the text as
+rendered; `#` headings are section markers, not part of the turn above them.
 """
 
 from __future__ import annotations
@@ -12,16 +14,18 @@ from typing import Any
 
 import yaml
 
-from qcode.corpus.ingest.base import ParsedDocument
+from qcode.corpus.ingest.base import DEFAULTS, ParsedDocument, ReadOptions, Removal
 from qcode.corpus.ingest.common import transcript_document
-from qcode.corpus.text import decode_bytes
+from qcode.corpus.text import count_words, decode_bytes
 from qcode.errors import InputError
 
 _FRONT = re.compile(r"\A---[ \t]*\r?\n(?P<yaml>.*?)(?:\r?\n)?^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S | re.M)
 _MAX_FRONT = 64 * 1024
+# CommonMark: a backslash before ASCII punctuation makes it literal; the backslash is markup.
+_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 
-def read(data: bytes, name: str) -> ParsedDocument:
+def read(data: bytes, name: str, options: ReadOptions = DEFAULTS) -> ParsedDocument:
     text, encoding, warnings = decode_bytes(data, name=name)
     text = text.lstrip("\ufeff")
     metadata: dict[str, Any] = {}
@@ -30,7 +34,15 @@ def read(data: bytes, name: str) -> ParsedDocument:
         metadata = front_matter(match["yaml"], name=name)
         # Blank lines between the front matter and the body are layout, not text.
         text = text[match.end() :].lstrip("\r\n")
-    return transcript_document(text, name=name, encoding=encoding, warnings=warnings, metadata=metadata)
+    source_words = count_words(text)
+    text, escapes = _ESCAPE.subn(r"\1", text)
+    removed: dict[str, Removal] = {}
+    if escapes:
+        removed["markdown escapes"] = Removal(escapes, escapes, source_words - count_words(text))
+    return transcript_document(
+        text, name=name, options=options, encoding=encoding, warnings=warnings, metadata=metadata,
+        markdown=True, source_words=source_words, removed=removed,
+    )
 
 
 def front_matter(source: str, *, name: str) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from qcode.corpus.ingest.base import ParsedDocument
+from qcode.corpus.ingest.base import DEFAULTS, ParsedDocument, ReadOptions
 from qcode.corpus.ingest.common import corrupt, join_blocks, open_zip, transcript_document
 from qcode.errors import InputError
 
@@ -17,12 +17,13 @@ _TABLE_NS = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
 _SKIP = {"note", "tracked-changes", "bookmark", "soft-page-break", "sequence-decls"}
 
 
-def read(data: bytes, name: str) -> ParsedDocument:
+def read(data: bytes, name: str, options: ReadOptions = DEFAULTS) -> ParsedDocument:
     import io
 
     from odf.opendocument import load
 
-    open_zip(data, name=name, kind="OpenDocument (.odt)").close()
+    # open_zip inflates every member once, counting, so odfpy cannot be made to inflate more.
+    open_zip(data, name=name, kind="OpenDocument (.odt)", max_bytes=options.max_bytes).close()
     try:
         document = load(io.BytesIO(data))
         blocks = _blocks(document.text)
@@ -30,7 +31,7 @@ def read(data: bytes, name: str) -> ParsedDocument:
         raise corrupt(name, "OpenDocument (.odt)") from exc
     if not any(b.strip() for b in blocks):
         raise InputError(f"{name} has no text to import; check that it is the right file")
-    return transcript_document(join_blocks(blocks), name=name)
+    return transcript_document(join_blocks(blocks), name=name, options=options)
 
 
 def _blocks(element: Any) -> list[str]:

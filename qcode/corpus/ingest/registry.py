@@ -9,14 +9,18 @@ or a function decorated with `@register(".ext")`.
 from __future__ import annotations
 
 import importlib
+import os
+import stat
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from qcode.corpus.ingest.base import ParsedDocument
+from qcode.corpus.ingest.base import DEFAULT_MAX_BYTES, ReadOptions, SpeakerPolicy
+from qcode.corpus.ingest.base import ParsedDocument as ParsedDocument
 from qcode.errors import InputError
 
 Reader = Callable[[bytes, str], ParsedDocument]
-"""Turns the bytes of a file into a document; the str is the file's name for messages."""
+"""Turns the bytes of a file into a document; the str is the file's name for messages.
+Built-in readers also take a ReadOptions as a third argument (speaker policy, size limit)."""
 
 _BUILTIN: dict[str, str] = {
     ".txt": "qcode.corpus.ingest.txt",
@@ -36,7 +40,6 @@ _BUILTIN: dict[str, str] = {
 _EXTRA: dict[str, Reader] = {}
 
 SUPPORTED_SUFFIXES: tuple[str, ...] = tuple(sorted(_BUILTIN))
-DEFAULT_MAX_BYTES = 50 * 2**20
 
 
 def register(suffixes: str | Iterable[str]) -> Callable[[Reader], Reader]:
@@ -73,7 +76,9 @@ def reader_for(path: Path | str) -> Reader | None:
     return reader
 
 
-def read_document(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ParsedDocument:
+def read_document(
+    path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, speakers: SpeakerPolicy | None = None
+) -> ParsedDocument:
     """Read one transcript file into normalised text, speaker turns and metadata.
 
     Raises InputError (one line naming the file and what to do) for a missing, empty,
@@ -88,8 +93,14 @@ def read_document(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ParsedDo
             f"convert it to one of {', '.join(supported_suffixes())}"
         )
     data = _read_bytes(path, max_bytes)
+    options = ReadOptions(speakers or SpeakerPolicy(), max_bytes)
     try:
-        return reader(data, name)
+        if suffix_is_builtin(path):
+            return reader(data, name, options)  # type: ignore[call-arg]
+        doc = reader(data, name)
+        if options.speakers.mode == "none":
+            doc.turns = []
+        return doc
     except InputError:
         raise
     except Exception as exc:
@@ -101,24 +112,37 @@ def read_document(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ParsedDo
         ) from exc
 
 
+def suffix_is_builtin(path: Path) -> bool:
+    suffix = _suffix_key(path.suffix) if path.suffix else ""
+    return suffix in _BUILTIN and suffix not in _EXTRA
+
+
 def _read_bytes(path: Path, max_bytes: int) -> bytes:
+    """The file's bytes. Only regular files are read: opening a FIFO would hang and a device
+    could stream forever, so the file is opened without blocking and checked before reading."""
     name = path.name
     try:
-        size = path.stat().st_size
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except FileNotFoundError:
         raise InputError(f"{name} does not exist; check the path") from None
+    except IsADirectoryError:
+        raise InputError(f"{name} is a folder; give the transcript files inside it") from None
     except OSError as exc:
         raise InputError(f"{name} cannot be read ({exc.strerror}); check the path") from None
-    if path.is_dir():
-        raise InputError(f"{name} is a folder; give the transcript files inside it")
-    if size > max_bytes:
-        raise InputError(
-            f"{name} is {_mb(size)}, over the {_mb(max_bytes)} limit for one transcript; "
-            "split it into smaller files"
-        )
-    if size == 0:
-        raise InputError(f"{name} is empty; check that it is the right file")
-    with path.open("rb") as handle:
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise InputError(f"{name} is a folder; give the transcript files inside it")
+        raise InputError(f"{name} is not a regular file (a device, FIFO or socket); qcode reads only files")
+    with os.fdopen(fd, "rb") as handle:
+        if info.st_size > max_bytes:
+            raise InputError(
+                f"{name} is {_mb(info.st_size)}, over the {_mb(max_bytes)} limit for one transcript; "
+                "split it into smaller files"
+            )
+        if info.st_size == 0:
+            raise InputError(f"{name} is empty; check that it is the right file")
         data = handle.read(max_bytes + 1)  # the file may grow between stat and read
     if len(data) > max_bytes:
         raise InputError(f"{name} is over the {_mb(max_bytes)} limit; split it")

@@ -1,174 +1,139 @@
 """Speaker turns in plain transcript text, and the header block above them.
 
 Readers of text-like formats (txt, md, docx, odt, rtf, pdf) produce the document text and
-call `parse_turns`. The text itself is never changed: labels stay as written and a Turn's
-span covers the speech after its label, through the last paragraph before the next label.
+call `parse_turns`. Labels stay as written and a Turn's span covers the speech after its
+label, through the last paragraph before the next label. The one change to the text: where a
+machine transcript labels every segment (`00:00:09 Speaker 1` over each paragraph), the label
+of a segment that continues the same speaker's turn is left out, and reported as removed.
 
 A line only opens a turn when the whole document backs it up: the label recurs, or looks
 like a role (Interviewer, Speaker 2, I, R), or the document is clearly labelled and this
 label has the same shape as the others. That is what keeps "Note: ..." in prose or a
-wrapped line "Cairo University- The School" from becoming a speaker.
+wrapped line "Cairo University- The School" from becoming a speaker; `focus.py` adds the
+rules for focus groups (titles, legends, a moderator who speaks in capitals).
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from qcode.corpus.ingest.base import Turn
+from qcode.corpus.ingest.base import AUTO, Removal, SpeakerPolicy, Turn
+from qcode.corpus.ingest.focus import capitals_as_moderator, drop_titles_and_legends
+from qcode.corpus.ingest.header import header_block
 from qcode.corpus.ingest.labels import (
+    HEADING_LINE,
     MARKER_LINE,
-    METADATA_ROLES,
     Candidate,
-    clean_label,
-    is_name_like,
+    is_code,
     is_pure_metadata,
     is_role,
-    key_value,
     label_key,
     parse_candidate,
 )
+from qcode.corpus.ingest.lines import Lines
+from qcode.corpus.text import count_words
 
-_HEADER_LINES = 40  # a header block starts within this many lines of the top
 _PREAMBLE_KEEP = 10  # at most this many untagged lines above the first turn form a header
+_STAMPED = 0.9  # share of labels with a timestamp that marks a machine (diarised) transcript
+NO_LABELS = "no speaker labels"
 
 
 @dataclass
-class _Lines:
+class TurnParse:
+    """What `parse_turns` found: the (possibly shortened) text, its turns and header."""
+
     text: str
-    starts: list[int] = field(default_factory=list)
-    ends: list[int] = field(default_factory=list)
-
-    @classmethod
-    def of(cls, text: str) -> _Lines:
-        lines = cls(text)
-        pos = 0
-        for line in text.split("\n"):
-            lines.starts.append(pos)
-            lines.ends.append(pos + len(line))
-            pos += len(line) + 1
-        return lines
-
-    def __len__(self) -> int:
-        return len(self.starts)
-
-    def line(self, i: int) -> str:
-        return self.text[self.starts[i] : self.ends[i]]
-
-    def blank(self, i: int) -> bool:
-        return not self.line(i).strip()
+    turns: list[Turn]
+    metadata: dict[str, Any]
+    convention: str = NO_LABELS
+    rules: list[str] = field(default_factory=list)
+    removed: dict[str, Removal] = field(default_factory=dict)
 
 
-def parse_turns(text: str) -> tuple[list[Turn], dict[str, Any]]:
-    """Speaker turns of a normalised transcript text, and metadata from its header."""
-    lines = _Lines.of(text)
-    found = {i: cand for i in range(len(lines)) if (cand := parse_candidate(lines.line(i))) is not None}
-    recurring = {k for k, n in Counter(c.key for c in found.values()).items() if n >= 2}
-    header, metadata = _header(lines, recurring)
-    candidates = {i: c for i, c in found.items() if i not in header}
-    opened = _build_turns(lines, _trusted(candidates))
-    if opened:
-        first_label = opened[0][0]
-        preamble = [
-            lines.line(i).strip() for i in range(first_label) if i not in header and not lines.blank(i)
-        ]
-        # A short title block is a header; pages of untagged text before the first label
-        # are content, and metadata must stay small.
-        if 0 < len(preamble) <= _PREAMBLE_KEEP and max(map(len, preamble)) <= 200:
-            metadata["header"] = preamble
-    return [turn for _, turn in opened], metadata
+def parse_turns(text: str, policy: SpeakerPolicy = AUTO, *, markdown: bool = False) -> TurnParse:
+    """Speaker turns of a normalised transcript text, and metadata from its header.
 
-
-# --- header block --------------------------------------------------------------------------
-
-
-def _paragraphs(lines: _Lines, limit: int) -> list[list[int]]:
-    """Runs of non-blank line indices among the first `limit` lines."""
-    paras: list[list[int]] = []
-    current: list[int] = []
-    for i in range(min(limit, len(lines))):
-        if lines.blank(i):
-            if current:
-                paras.append(current)
-            current = []
-        else:
-            current.append(i)
-    if current:
-        paras.append(current)
-    return paras
-
-
-def _header(lines: _Lines, recurring: set[str]) -> tuple[set[int], dict[str, Any]]:
-    """Lines of the metadata block at the top (`Date:`, `Place:`, `Persons Present:`)."""
-    header: set[int] = set()
-    metadata: dict[str, Any] = {}
-    for para in _paragraphs(lines, _HEADER_LINES):
-        taken = _header_paragraph(lines, para, metadata, recurring)
-        header.update(taken)
-        if len(taken) < len(para) and _opens_turn(lines, para[len(taken) :]):
-            break
-    return header, metadata
-
-
-def _opens_turn(lines: _Lines, rest: list[int]) -> bool:
-    return any(parse_candidate(lines.line(i)) for i in rest)
-
-
-def _header_paragraph(
-    lines: _Lines, para: list[int], metadata: dict[str, Any], recurring: set[str]
-) -> list[int]:
-    """The leading lines of `para` that are metadata; fills `metadata` with them.
-
-    A paragraph is a header when it has a key that is never a speaker (Date, Place) or
-    names two people by role (Interviewer: Jane Doe / Narrator: John Roe).
+    `markdown`: `#` headings are section markers that end a turn and are nobody's speech.
     """
-    pairs = [key_value(lines.line(i)) for i in para]
-    keys = [kv[0] for kv in pairs if kv]
-    pure = any(is_pure_metadata(k) for k in keys)
-    roles = [kv for kv in pairs if kv and _metadata_role(*kv)]
-    if not pure and len(roles) < 2:
-        return []
-    taken: list[int] = []
-    last_key: str | None = None
-    for i, kv in zip(para, pairs, strict=True):
-        if kv and _is_metadata_line(kv[0], kv[1], recurring):
-            last_key = kv[0]
-            _add(metadata, last_key, kv[1].strip())
-        elif kv is None and last_key is not None:
-            _add(metadata, last_key, lines.line(i).strip())  # wrapped value or legend row
-        else:
-            break
-        taken.append(i)
-    return taken
-
-
-def _is_metadata_line(key: str, value: str, recurring: set[str]) -> bool:
-    if is_pure_metadata(key):
-        return len(value.split()) <= 12
-    if _metadata_role(key, value):
-        return True
-    if key.casefold() in METADATA_ROLES:  # "Interviewee: P3" beside "Date:", not speech
-        return len(value.split()) <= 3 and value.rstrip()[-1:] not in (".", "?", "!")
-    # Other keys ("Prof.: Kim Fox") count when they cannot be a speaker of this document.
-    return not is_role(key) and label_key(key) not in recurring and not _speech_like(value)
-
-
-def _metadata_role(key: str, value: str) -> bool:
-    return key.casefold() in METADATA_ROLES and is_name_like(value)
-
-
-def _speech_like(value: str) -> bool:
-    return len(value.split()) > 6 or value.rstrip()[-1:] in ("?", "!")
-
-
-def _add(metadata: dict[str, Any], key: str, value: str) -> None:
-    if not value:
-        metadata.setdefault(key, "")
-    elif metadata.get(key):
-        metadata[key] = f"{metadata[key]}\n{value}"
+    lines = Lines.of(text)
+    sections = {i for i in range(len(lines)) if HEADING_LINE.match(lines.line(i))} if markdown else set()
+    found = {
+        i: cand
+        for i in range(len(lines))
+        if i not in sections and (cand := parse_candidate(lines.line(i))) is not None
+    }
+    recurring = {k for k, n in Counter(c.key for c in found.values()).items() if n >= 2}
+    header, metadata = header_block(lines, recurring)
+    candidates = {i: c for i, c in found.items() if i not in header}
+    result = TurnParse(text, [], metadata)
+    if policy.mode == "none":
+        result.convention = "no speakers (--speakers none)"
+        return result
+    if policy.mode == "list":
+        wanted = {label_key(label) for label in policy.labels}
+        accepted = {i: c for i, c in candidates.items() if c.key in wanted}
+        result.convention = "labels given with --speakers"
     else:
-        metadata[key] = value
+        accepted = _trusted(drop_titles_and_legends(lines, candidates, metadata, result.rules))
+        result.convention = describe(accepted.values())
+        accepted.update(capitals_as_moderator(lines, accepted, sections, result.rules))
+    opened = _build_turns(lines, dict(sorted(accepted.items())), sections)
+    if opened:
+        _preamble(lines, opened[0][0], header, metadata)
+    if policy.mode == "auto" and _segmented(accepted.values()):
+        return _merge_repeated(result, lines, opened)
+    result.turns = [turn for _, turn in opened]
+    return result
+
+
+def _preamble(lines: Lines, first_label: int, header: set[int], metadata: dict[str, Any]) -> None:
+    """A short title block above the first turn is a header; pages of untagged text before the
+    first label are content, and metadata must stay small."""
+    preamble = [lines.line(i).strip() for i in range(first_label) if i not in header and not lines.blank(i)]
+    if 0 < len(preamble) <= _PREAMBLE_KEEP and max(map(len, preamble)) <= 200:
+        metadata["header"] = preamble
+
+
+def describe(accepted: Any) -> str:
+    """The labelling convention of these accepted labels, in words, for the import summary."""
+    cands: list[Candidate] = list(accepted)
+    if not cands:
+        return NO_LABELS
+    style = Counter(c.style for c in cands).most_common(1)[0][0]
+    if style == "ts":
+        name = "timestamp and speaker on a line of their own"
+    elif style == "bracket":
+        name = "[Name] labels"
+    elif style in ("dash", "tab"):
+        name = "Name - labels" if style == "dash" else "Name<TAB> labels"
+    elif sum(is_code(c.label) for c in cands) * 2 >= len(cands):
+        name = "code labels (M7:)"
+    elif all(c.label.isupper() for c in cands):
+        name = "NAME: labels"
+    else:
+        name = "Name: labels"
+    if style != "ts" and sum(c.speech < 0 for c in cands) * 2 > len(cands):
+        name += " on their own line"
+    if _stamped(cands):
+        name += ", with timestamps"
+    return name
+
+
+def _segmented(cands: Any) -> bool:
+    """A machine transcript that labels every segment: timestamps on (nearly) every label, in
+    the layouts diarisation exports use (`00:00:03 Speaker 1` over the text, `[Speaker 1]
+    [00:17] text`). A transcriber's `[00:14:56] Name: text` keeps each label as a turn."""
+    values = list(cands)
+    styles = Counter(c.style for c in values)
+    return _stamped(values) and bool(styles) and styles.most_common(1)[0][0] in ("ts", "bracket")
+
+
+def _stamped(cands: Any) -> bool:
+    values = list(cands)
+    return bool(values) and sum(1 for c in values if c.timestamp) >= _STAMPED * len(values)
 
 
 # --- which labels to trust -------------------------------------------------------------------
@@ -207,7 +172,26 @@ def _trusted(candidates: dict[int, Candidate]) -> dict[int, Candidate]:
             continue
         elif not all_caps or _caps_label(c.label):
             accepted[i] = c
-    return dict(sorted(accepted.items()))
+    return _run_in_labels(dict(sorted(accepted.items())))
+
+
+def _run_in_labels(accepted: dict[int, Candidate]) -> dict[int, Candidate]:
+    """A one-off label that ends with a speaker's label used before it is that speaker, with
+    other text run into the label (`P1 Interaction Participant:` in a table of segments).
+    People are introduced by their full name first (`CRAIG BREADEN:`, then `BREADEN:`), so a
+    longer label before the short one stays a name of its own."""
+    counts = Counter(c.key for c in accepted.values())
+    first_use: dict[str, int] = {}
+    for i, c in accepted.items():
+        first_use.setdefault(c.key, i)
+    result = {}
+    for i, c in accepted.items():
+        words = c.label.split()
+        tail = label_key(words[-1]) if len(words) > 1 else ""
+        if counts[c.key] == 1 and counts[tail] >= 2 and first_use[tail] < i:
+            c = replace(c, label=accepted[first_use[tail]].label)
+        result[i] = c
+    return result
 
 
 def _caps_label(label: str) -> bool:
@@ -217,13 +201,16 @@ def _caps_label(label: str) -> bool:
 # --- turns -------------------------------------------------------------------------------------
 
 
-def _build_turns(lines: _Lines, accepted: dict[int, Candidate]) -> list[tuple[int, Turn]]:
-    """(label line, turn) for every accepted label that has speech after it."""
-    starts = sorted(accepted)
+def _build_turns(lines: Lines, accepted: dict[int, Candidate], sections: set[int]) -> list[tuple[int, Turn]]:
+    """(label line, turn) for every accepted label that has speech after it. A turn ends at the
+    next label or section heading."""
+    bounds = sorted(set(accepted) | sections)
     opened: list[tuple[int, Turn]] = []
     names: dict[str, str] = {}  # key -> display form first seen
-    for n, i in enumerate(starts):
-        stop = starts[n + 1] if n + 1 < len(starts) else len(lines)
+    for n, i in enumerate(bounds):
+        if i not in accepted:
+            continue
+        stop = bounds[n + 1] if n + 1 < len(bounds) else len(lines)
         span = _span(lines, i, stop, accepted[i])
         if span is None:
             continue
@@ -233,7 +220,7 @@ def _build_turns(lines: _Lines, accepted: dict[int, Candidate]) -> list[tuple[in
     return opened
 
 
-def _span(lines: _Lines, i: int, stop: int, cand: Candidate) -> tuple[int, int] | None:
+def _span(lines: Lines, i: int, stop: int, cand: Candidate) -> tuple[int, int] | None:
     """Speech of the turn opened on line `i`, up to (not including) line `stop`."""
     if cand.speech >= 0:
         first = i
@@ -253,83 +240,49 @@ def _span(lines: _Lines, i: int, stop: int, cand: Candidate) -> tuple[int, int] 
     return (start, end) if end > start else None
 
 
-# --- aliases -----------------------------------------------------------------------------------
+# --- machine transcripts: one label per segment ------------------------------------------------
 
 
-def merge_aliases(turns: list[Turn], aliases: dict[str, str] | None = None, auto: bool = False) -> list[Turn]:
-    """Give turns of one person one speaker name.
+def _merge_repeated(result: TurnParse, lines: Lines, opened: list[tuple[int, Turn]]) -> TurnParse:
+    """Consecutive segments of one speaker form one turn; the later segments' labels go.
 
-    `aliases` maps a label (any case) to the name to use. With `auto`, a surname-only label
-    joins the full-name label used before it (`BREADEN` -> `CRAIG BREADEN`), and a rare label
-    one typo away from a more frequent one joins it (`BREADON` -> `BREADEN`); both rules
-    compare case-insensitively and only fire when the target is unambiguous.
+    Diarised exports (Word and Teams Transcribe, `[Speaker 1] [00:17] text` lines) label every
+    segment of a few seconds, so a repeated label continues the turn, as a repeated voice tag
+    does in captions. The turn keeps its first segment's timestamp.
     """
-    explicit = {label_key(k): clean_label(v) for k, v in (aliases or {}).items()}
-    mapping: dict[str, str] = {}
-    if auto:
-        mapping = _auto_aliases([t.speaker for t in turns if t.speaker])
-    result: list[Turn] = []
-    for turn in turns:
-        if turn.speaker is None:
-            result.append(turn)
-            continue
-        key = label_key(turn.speaker)
-        name = explicit.get(key) or mapping.get(key) or turn.speaker
-        name = explicit.get(label_key(name), name)
-        result.append(replace(turn, speaker=name) if name != turn.speaker else turn)
+    text = lines.text
+    cuts: list[tuple[int, int]] = []
+    merged: list[tuple[int, Turn]] = []
+    for line, turn in opened:
+        if merged and label_key(merged[-1][1].speaker or "") == label_key(turn.speaker or ""):
+            first_line, previous = merged[-1]
+            cuts.append((lines.starts[line], turn.start))
+            merged[-1] = (first_line, Turn(previous.start, turn.end, previous.speaker, previous.timestamp))
+        else:
+            merged.append((line, turn))
+    if not cuts:
+        result.turns = [turn for _, turn in opened]
+        return result
+    removed = [text[a:b] for a, b in cuts]
+    result.removed["repeated speaker labels"] = Removal(
+        len(cuts), sum(map(len, removed)), sum(map(count_words, removed))
+    )
+    result.rules.append(f"merged {len(cuts)} repeated labels")
+    keep_from = [0] + [b for _, b in cuts]
+    keep_to = [a for a, _ in cuts] + [len(text)]
+    result.text = "".join(text[a:b] for a, b in zip(keep_from, keep_to, strict=True))
+    result.turns = [_shift(turn, cuts) for _, turn in merged]
     return result
 
 
-def _auto_aliases(speakers: list[str]) -> dict[str, str]:
-    counts = Counter(label_key(s) for s in speakers)
-    display: dict[str, str] = {}
-    for s in speakers:
-        display.setdefault(label_key(s), s)
-    order = list(display)  # keys in order of first use
-    target: dict[str, str] = {}
-    for n, key in enumerate(order):
-        earlier = [k for k in order[:n] if " " in k and k.split()[-1] == key]
-        if " " not in key and len(earlier) == 1:
-            target[key] = earlier[0]
-    for key in order:
-        if key in target or len(key) < 6:
-            continue
-        near = [k for k in order if counts[k] > counts[key] and _typo(k, key)]
-        if len(near) == 1 and counts[key] <= max(2, counts[near[0]] // 5):
-            target[key] = near[0]
-    return {key: display[_resolve(key, target)] for key in order if key in target}
+def _shift(turn: Turn, cuts: list[tuple[int, int]]) -> Turn:
+    """The turn's offsets after the `cuts` (sorted, none inside the turn's ends) are removed."""
+    ends = [b for _, b in cuts]
+    sizes = [0]
+    for a, b in cuts:
+        sizes.append(sizes[-1] + b - a)
 
+    def moved(offset: int) -> int:
+        return offset - sizes[bisect_right(ends, offset)]
 
-def _resolve(key: str, target: dict[str, str]) -> str:
-    seen = {key}
-    while key in target and target[key] not in seen:
-        key = target[key]
-        seen.add(key)
-    return key
-
-
-def _typo(a: str, b: str) -> bool:
-    """`breadon` for `breaden`: one word differs by one edit; that word is a real name
-    (4+ letters), not a number or letter that tells people apart (Speaker 2, Interviewer B)."""
-    words_a, words_b = a.split(), b.split()
-    if len(words_a) != len(words_b):
-        return False
-    pairs = [(x, y) for x, y in zip(words_a, words_b, strict=True) if x != y]
-    if len(pairs) != 1:
-        return False
-    x, y = pairs[0]
-    return min(len(x), len(y)) >= 4 and x.isalpha() and y.isalpha() and _one_edit(x, y)
-
-
-def _one_edit(a: str, b: str) -> bool:
-    """Levenshtein distance exactly 1, in linear time."""
-    if abs(len(a) - len(b)) > 1 or a == b:
-        return False
-    if len(a) > len(b):
-        a, b = b, a
-    i = 0
-    while i < len(a) and a[i] == b[i]:
-        i += 1
-    if len(a) == len(b):
-        return a[i + 1 :] == b[i + 1 :]
-    return a[i:] == b[i + 1 :]
+    return Turn(moved(turn.start), moved(turn.end), turn.speaker, turn.timestamp)

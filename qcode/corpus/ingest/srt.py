@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from qcode.corpus.ingest.base import ParsedDocument
-from qcode.corpus.ingest.cues import label_prefixes, layout
+from qcode.corpus.ingest.base import DEFAULTS, ParsedDocument, ReadOptions
+from qcode.corpus.ingest.cues import cue_document, label_prefixes
 from qcode.corpus.ingest.vtt import parse_blocks
 from qcode.corpus.text import decode_bytes
 
 
-def read(data: bytes, name: str) -> ParsedDocument:
+def read(data: bytes, name: str, options: ReadOptions = DEFAULTS) -> ParsedDocument:
     raw, encoding, warnings = decode_bytes(data, name=name)
     text = raw.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     cues = parse_blocks(text)  # the cue number sits before the timing line and is skipped
-    label_prefixes(cues)
-    return layout(cues, name=name, encoding=encoding, warnings=warnings)
+    rules: list[str] = []
+    label_prefixes(cues, rules)
+    return cue_document(cues, name=name, encoding=encoding, warnings=warnings, speakers=options.speakers,
+                        rules=rules)

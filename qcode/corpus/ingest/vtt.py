@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from qcode.corpus.ingest.base import ParsedDocument
-from qcode.corpus.ingest.cues import Cue, clean_cue_text, label_prefixes, layout
+from qcode.corpus.ingest.base import DEFAULTS, ParsedDocument, ReadOptions
+from qcode.corpus.ingest.cues import Cue, clean_cue_text, cue_document, cue_lines, label_prefixes
 from qcode.corpus.text import decode_bytes
 
 _TIMING = re.compile(
@@ -33,16 +33,20 @@ def parse_blocks(text: str) -> list[Cue]:
             continue  # header, NOTE, STYLE, REGION or stray text
         match = _TIMING.match(lines[timing])
         assert match is not None
-        body, speaker = clean_cue_text("\n".join(lines[timing + 1 :]))
-        cues.append(Cue(seconds(match["start"]), body, speaker, end=seconds(match["end"])))
+        payload = "\n".join(lines[timing + 1 :])
+        body, speaker = clean_cue_text(payload)
+        cue = Cue(seconds(match["start"]), body, speaker, end=seconds(match["end"]), lines=cue_lines(payload))
+        cues.append(cue)
     return cues
 
 
-def read(data: bytes, name: str) -> ParsedDocument:
+def read(data: bytes, name: str, options: ReadOptions = DEFAULTS) -> ParsedDocument:
     raw, encoding, warnings = decode_bytes(data, name=name)
     text = raw.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     if not text.lstrip().startswith("WEBVTT"):
         warnings.append(f"{name}: no WEBVTT header; read as WebVTT anyway.")
     cues = parse_blocks(text)
-    label_prefixes(cues)
-    return layout(cues, name=name, encoding=encoding, warnings=warnings)
+    rules: list[str] = []
+    label_prefixes(cues, rules)
+    return cue_document(cues, name=name, encoding=encoding, warnings=warnings, speakers=options.speakers,
+                        rules=rules)
