@@ -14,7 +14,8 @@ from qcode.cli.state import transaction
 if TYPE_CHECKING:
     from qcode.codebook.model import Codebook
 
-app = typer.Typer(help="Check, load, show and compare codebooks.", no_args_is_help=True)
+app = typer.Typer(help="Check, load, show and compare codebooks.", no_args_is_help=True,
+                  suggest_commands=False)
 
 
 def actor_name() -> str:

@@ -26,7 +26,7 @@ def init(
     from qcode.store.schema import create_project
 
     location = _init_location(path)
-    url = to_url(location) if "://" not in location else location
+    url = to_url(location)
     book = None
     if codebook is not None:
         from qcode.codebook.parse import load_codebook_file
