@@ -32,7 +32,8 @@ def import_(
     alias: list[str] = typer.Option(
         None, "--alias", help="Rename a speaker label, as OLD=NEW (repeatable)."
     ),
-    max_mb: int = typer.Option(50, "--max-mb", help="Refuse files larger than this (MB)."),
+    max_mb: int = typer.Option(50, "--max-mb", min=1, max=2**20,
+                               help="Refuse files larger than this (MB)."),
 ) -> None:
     """Import transcripts (.txt .md .docx .odt .rtf .pdf .vtt .srt .html .json)."""
     from qcode.corpus.importing import ImportOptions, collect_paths

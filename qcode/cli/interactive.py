@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from qcode.cli.coding import CODER_OPTION, _preview
-from qcode.cli.output import error, info
+from qcode.cli.output import MAX_NUMBER, error, info
 from qcode.cli.state import transaction
 from qcode.errors import NotFoundError, QcodeError, UsageError
 
@@ -369,7 +369,7 @@ def code(
     unit: UnitKind = typer.Option(UnitKind.turn, "--unit", case_sensitive=False,
                                   help="Work through turns, paragraphs or sentences."),
     speaker: str = typer.Option(None, "--speaker", help="Show only this speaker's units."),
-    start: int = typer.Option(1, "--from", min=1, metavar="N",
+    start: int = typer.Option(1, "--from", min=1, max=MAX_NUMBER, metavar="N",
                               help="Start at unit N (or the next shown after it)."),
 ) -> None:
     state = _start(document, coder, unit.value, speaker)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from qcode.cli.output import FORMAT_OPTION, Format, emit, info
+from qcode.cli.output import FORMAT_OPTION, MAX_NUMBER, Format, emit, info
 from qcode.cli.state import transaction
 
 if TYPE_CHECKING:
@@ -28,7 +28,8 @@ def search(
         "(repeatable; all must hold)."
     ),
     doc: str = typer.Option(None, "--doc", help="Only this document (name, stem or unique prefix)."),
-    limit: int = typer.Option(50, "--limit", min=0, help="Show at most this many matches; 0 for all."),
+    limit: int = typer.Option(50, "--limit", min=0, max=MAX_NUMBER,
+                              help="Show at most this many matches; 0 for all."),
     fmt: Format = FORMAT_OPTION,
 ) -> None:
     """Find words and phrases in every transcript, shown in context with turn and line numbers.

@@ -74,7 +74,7 @@ def test_ambiguous_and_missing_quotes_list_candidates(coded: Cli) -> None:
     assert amb.exit_code == 1
     assert "occurs 2 times" in amb.stderr and "t2 l3" in amb.stderr and "t2 l4" in amb.stderr
     missing = coded("tag", "int_001", "--quote", "vienna needed", "diaspora")
-    assert missing.exit_code == 1 and "different capitals" in missing.stderr and "l4" in missing.stderr
+    assert missing.exit_code == 1 and "did you mean 'Vienna needed' at t2 l4?" in missing.stderr
     nowhere = coded("tag", "int_001", "--quote", "Graz", "diaspora")
     assert nowhere.exit_code == 1 and "quote not found" in nowhere.stderr
 
