@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from qcode.cli.output import FORMAT_OPTION, Format, emit, info, write_json
-from qcode.cli.review import CODER_FILTER, DOC_OPTION, SPEAKER_OPTION, WHERE_OPTION
+from qcode.cli.review import CODER_FILTER, DOC_OPTION, EXACT_OPTION, SPEAKER_OPTION, WHERE_OPTION
 from qcode.cli.state import transaction
 
 if TYPE_CHECKING:
@@ -30,16 +30,18 @@ def retrieve(
     document: str = DOC_OPTION,
     speaker: str = SPEAKER_OPTION,
     where: list[str] = WHERE_OPTION,
+    exact: bool = EXACT_OPTION,
     context: int = typer.Option(80, "--context", "-C", min=0, max=5000,
                                 help="Characters of context before and after each passage."),
     fmt: Format = FORMAT_OPTION,
 ) -> None:
     """Print every passage coded with CODE: document, turn, lines, speaker and context."""
-    from qcode.coding.queries import CodingFilter, parse_where
+    from qcode.coding.queries import CodingFilter
     from qcode.coding.retrieve import retrieve as core_retrieve
+    from qcode.corpus.where import parse_where
 
     flt = CodingFilter(document=document, code=code, coder=coder, speaker=speaker,
-                       where=parse_where(where or []))
+                       where=parse_where(where or []), where_exact=exact)
     with transaction(write=False) as session:
         passages = core_retrieve(session, flt, context=context)
     if fmt is Format.json:

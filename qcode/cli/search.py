@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from qcode.cli.output import FORMAT_OPTION, MAX_NUMBER, Format, emit, info
+from qcode.cli.review import EXACT_OPTION, WHERE_OPTION
 from qcode.cli.state import transaction
 
 if TYPE_CHECKING:
@@ -23,10 +24,8 @@ def search(
     code: str = typer.Option(
         None, "--code", help="Only inside codings of this code (its codebook id) or a code below it."
     ),
-    where: list[str] = typer.Option(
-        None, "--where", metavar="KEY=VALUE", help="Only documents whose case has this attribute "
-        "(repeatable; all must hold)."
-    ),
+    where: list[str] = WHERE_OPTION,
+    exact: bool = EXACT_OPTION,
     doc: str = typer.Option(None, "--doc", help="Only this document (name, stem or unique prefix)."),
     limit: int = typer.Option(50, "--limit", min=0, max=MAX_NUMBER,
                               help="Show at most this many matches; 0 for all."),
@@ -47,24 +46,17 @@ def search(
     One row per sentence; the counts of matches and documents go to stderr.
     """
     from qcode.corpus.search import search as run_search
+    from qcode.corpus.where import parse_where
 
-    conditions = [_key_value(item) for item in where or []]
+    conditions = parse_where(where or [])
     with transaction(write=False) as session:
-        result = run_search(
-            session, query, speaker=speaker, code=code, where=conditions, document=doc, limit=limit
-        )
+        result = run_search(session, query, speaker=speaker, code=code, where=conditions,
+                            where_exact=exact, document=doc, limit=limit)
     if fmt is Format.table:
         _print_kwic(result.hits)
     else:
         emit([asdict(hit) for hit in result.hits], COLUMNS, fmt)
     _summary(result, limit)
-
-
-def _key_value(item: str) -> tuple[str, str]:
-    key, sep, value = item.partition("=")
-    if not sep or not key.strip():
-        raise typer.BadParameter(f"--where takes KEY=VALUE, not `{item}`")
-    return key.strip(), value.strip()
 
 
 def _print_kwic(hits: list[SearchHit]) -> None:
