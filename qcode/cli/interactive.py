@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from qcode.cli.coding import CODER_OPTION, _preview
-from qcode.cli.output import MAX_NUMBER, error, info
+from qcode.cli.output import MAX_NUMBER, echo, error, info
 from qcode.cli.state import transaction
 from qcode.errors import NotFoundError, QcodeError, UsageError
 
@@ -35,7 +35,8 @@ COMMANDS = """\
   Enter or n          next unit
   p                   previous unit
   g N                 go to unit N
-  CODE [CODE...]      tag the whole unit (code id, prefix, path or label)
+  CODE [CODE...]      tag the whole unit (code id, prefix, path or label; asks
+                      first if a name is under 3 letters or fits several codes)
   q "QUOTE" CODE...   tag a quote within the unit
   - CODE [CODE...]    remove your coding of CODE on the unit
   m TEXT              memo on the coding(s) of your last tag
@@ -172,6 +173,53 @@ def _index_of(state: CodingSession, number: int) -> int:
     return index
 
 
+# Shorter than this, what is typed is too easily a slip of a finger (or a command mistyped) to
+# code on without asking.
+SURE_LENGTH = 3
+
+
+def _confirmed(state: CodingSession, refs: list[str]) -> list[str]:
+    """The code ids to tag: each typed name resolved, asking first when it is shorter than
+    SURE_LENGTH or could mean several codes. Asked outside any transaction."""
+    from qcode.coding.codes import code_candidates, resolve_code
+
+    with transaction(write=False) as session:
+        found = []
+        for ref in refs:
+            choices = code_candidates(session, ref)
+            if len(choices) == 1:
+                resolve_code(session, choices[0][0])  # a retired code is refused before asking
+            elif not choices:
+                resolve_code(session, ref)  # says why, with the near matches
+            found.append((ref, choices))
+    keys = []
+    for ref, choices in found:
+        key = choices[0][0] if len(choices) == 1 else None
+        if key is None or len(ref.strip()) < SURE_LENGTH:
+            key = _ask(state, ref, choices)
+        if key is not None:
+            keys.append(key)
+    return keys
+
+
+def _ask(state: CodingSession, ref: str, choices: list[tuple[str, str]]) -> str | None:
+    """Which code `ref` means, or None: one is confirmed with y, several are chosen by number."""
+    if len(choices) == 1:
+        key, label = choices[0]
+        answer = _read(f"`{ref}` is {key} ({label}): tag {state.label} with it? [y/N] ")
+        if (answer or "").strip().lower() in ("y", "yes"):
+            return key
+    else:
+        for number, (key, label) in enumerate(choices, 1):
+            echo(f"  {number:>2}  {key}  {label}", err=True)
+        answer = (_read(f"`{ref}` could be any of these: which one (1-{len(choices)}, Enter for "
+                        "none)? ") or "").strip()
+        if answer.isdigit() and 1 <= int(answer) <= len(choices):
+            return choices[int(answer) - 1][0]
+    info(f"not coded with `{ref}`")
+    return None
+
+
 def _tag(state: CodingSession, refs: list[str], quote: str | None = None) -> None:
     from qcode.coding.coders import current_coder
     from qcode.coding.codes import resolve_code
@@ -181,6 +229,9 @@ def _tag(state: CodingSession, refs: list[str], quote: str | None = None) -> Non
 
     if not refs:
         raise UsageError('name at least one code, e.g. q "a quote" diaspora')
+    refs = _confirmed(state, refs)
+    if not refs:
+        return
     with transaction(write=True) as session:
         doc = _document(session, state)
         span = state.span
