@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from qcode.cli.output import FORMAT_OPTION, Format, emit, info, write_json
+from qcode.cli.output import FORMAT_OPTION, Format, echo, emit, info, write_json
 from qcode.cli.state import transaction
 
 if TYPE_CHECKING:
@@ -107,7 +107,7 @@ def diff(file: Path = typer.Argument(..., help="A YAML codebook file.")) -> None
         info("no changes")
         return
     for line in summarise(changes):
-        typer.echo(line)
+        echo(line)
 
 
 @app.command("versions")

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from qcode.cli.output import error, info, warn
+from qcode.cli.output import console, error, info, warn
 
 if TYPE_CHECKING:
     from qcode.corpus.cases import CaseRow
@@ -86,7 +86,6 @@ def _import_files(
     done: set[str],
 ) -> dict[str, int]:
     """Import each file in its own transaction; names stored (or found unchanged) go to `done`."""
-    from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from qcode.cli.state import transaction
@@ -95,9 +94,13 @@ def _import_files(
     from qcode.errors import InputError
 
     counts = {"imported": 0, "updated": 0, "unchanged": 0, "words": 0}
-    console = Console(stderr=True)
     columns = (TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=console, transient=True, disable=not files) as progress:
+    shown_on = console(stderr=True)
+    # Off a terminal a bar is never drawn, but would leave an empty line behind in the log.
+    with Progress(*columns, console=shown_on, transient=True,
+                  disable=not files or not shown_on.is_terminal) as progress:
+        # Messages go through the progress bar's console, so the bar is redrawn below them.
+        on = progress.console
         task = progress.add_task("import", total=len(files))
         for path in files:
             try:
@@ -107,15 +110,16 @@ def _import_files(
                     outcome = store_document(session, path, parsed, options, row)
             except InputError as exc:
                 failures.append(str(exc))
-                progress.console.print(f"[red]error:[/red] {exc}", markup=True, highlight=False)
+                error(str(exc), on=on)
             else:
                 done.add(outcome.name)
                 counts[outcome.status] += 1
                 counts["words"] += outcome.words if outcome.status != "unchanged" else 0
                 for message in outcome.warnings:
-                    progress.console.print(f"[yellow]warning:[/yellow] {path}: {message}", highlight=False)
+                    warn(f"{path}: {message}", on=on)
                 if outcome.orphaned:
-                    warn(f"{path}: {outcome.orphaned} codings lost their text; see `qcode codings`")
+                    warn(f"{path}: {outcome.orphaned} codings lost their text; see `qcode codings`",
+                         on=on)
             progress.advance(task)
     return counts
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from qcode.cli.coding import CODER_OPTION, _preview
-from qcode.cli.output import MAX_NUMBER, echo, error, info
+from qcode.cli.output import MAX_NUMBER, echo, error, info, shown
 from qcode.cli.state import transaction
 from qcode.errors import NotFoundError, QcodeError, UsageError
 
@@ -141,11 +141,11 @@ def _show(state: CodingSession) -> None:
     who = f" · {unit.speaker}" if unit.speaker else ""
     with transaction(write=False) as session:
         codes = _codes_line(session, state)
-    typer.echo("")
-    typer.secho(f"[{state.label}] {state.index + 1} of {len(state.units)}{who} · {where}",
+    echo("")
+    typer.secho(shown(f"[{state.label}] {state.index + 1} of {len(state.units)}{who} · {where}"),
                 bold=True)
-    typer.echo(state.text[unit.start:unit.end])
-    typer.echo(codes)
+    echo(state.text[unit.start:unit.end])
+    echo(codes)
 
 
 def _move(state: CodingSession, index: int) -> None:
@@ -247,7 +247,7 @@ def _tag(state: CodingSession, refs: list[str], quote: str | None = None) -> Non
         info(f"coded {', '.join(c.code for c in result.created)}")
     if result.existing:
         info(f"already coded: {', '.join(c.code for c in result.existing)}")
-    typer.echo(line)
+    echo(line)
 
 
 def _words(line: str) -> list[str]:
@@ -286,7 +286,7 @@ def _remove(state: CodingSession, arg: str) -> None:
     state.removed += len(removed)
     state.last = [i for i in state.last if i not in ids]
     info(f"removed {', '.join(c.code for c in removed)}")
-    typer.echo(line)
+    echo(line)
 
 
 def _coding_on_unit(session: Session, state: CodingSession, code: str) -> int:
@@ -334,7 +334,7 @@ def _step(state: CodingSession, redo: bool) -> None:
         else:
             state.removed += result.changes
     info(f"{'redid' if redo else 'undid'} {result.action}: {result.summary}")
-    typer.echo(line)
+    echo(line)
 
 
 def _list_codes(state: CodingSession, _arg: str = "") -> None:
@@ -344,11 +344,11 @@ def _list_codes(state: CodingSession, _arg: str = "") -> None:
         nodes = code_tree(session)
     for node in nodes:
         retired = " (retired)" if node.retired else ""
-        typer.echo(f"{'  ' * node.depth}{node.id}  {node.label}{retired}")
+        echo(f"{'  ' * node.depth}{node.id}  {node.label}{retired}")
 
 
 def _help(state: CodingSession, _arg: str = "") -> None:
-    typer.echo(f"commands at the prompt:\n{COMMANDS}", err=True)
+    echo(f"commands at the prompt:\n{COMMANDS}", err=True)
 
 
 def _dispatch(state: CodingSession, line: str) -> bool:
@@ -381,7 +381,7 @@ _ACTIONS: dict[str, Callable[[CodingSession, str], None]] = {
 
 def _read(prompt: str) -> str | None:
     """One line from stdin (None at EOF); the prompt goes to stderr, so stdout stays data."""
-    sys.stderr.write(prompt)
+    sys.stderr.write(shown(prompt))
     sys.stderr.flush()
     if sys.stdin.isatty():
         with contextlib.suppress(ImportError):
@@ -392,7 +392,7 @@ def _read(prompt: str) -> str | None:
     else:
         line = sys.stdin.readline()
     # Piped: echo the command, so stderr reads as a log of the session.
-    sys.stderr.write(line if line.endswith("\n") else line + "\n")
+    sys.stderr.write(shown(line if line.endswith("\n") else line + "\n"))
     return line.rstrip("\r\n") if line else None
 
 

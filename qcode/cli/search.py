@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from dataclasses import asdict
 from typing import TYPE_CHECKING
 
 import typer
 
-from qcode.cli.output import FORMAT_OPTION, MAX_NUMBER, Format, emit, info
+from qcode.cli.output import FORMAT_OPTION, MAX_NUMBER, Format, emit, info, shown
 from qcode.cli.review import EXACT_OPTION, WHERE_OPTION
 from qcode.cli.state import transaction
 
@@ -63,19 +62,24 @@ def _print_kwic(hits: list[SearchHit]) -> None:
     """`document  t12 l40  speaker  …left [match] right…`, the matches aligned in one column."""
     if not hits:
         return
-    emphasise = sys.stdout.isatty()
+    from qcode.cli import output
+
+    emphasise = output.stdout_is_terminal()
     refs = [f"t{h.turn if h.turn is not None else '-'} l{h.line}" for h in hits]
-    speakers = [(h.speaker or "")[:24] for h in hits]
-    doc_width = max(len(h.document) for h in hits)
+    speakers = [shown(h.speaker or "")[:24] for h in hits]
+    names = [shown(h.document) for h in hits]
+    lefts = [shown(h.left) for h in hits]
+    doc_width = max(map(len, names))
     ref_width = max(map(len, refs))
     speaker_width = max(map(len, speakers))
-    context_width = max(len(h.left) for h in hits)
+    context_width = max(map(len, lefts))
     lines = []
-    for hit, ref, who in zip(hits, refs, speakers, strict=True):
-        match = typer.style(hit.match, bold=True, fg="yellow") if emphasise else hit.match
+    for hit, name, ref, who, left in zip(hits, names, refs, speakers, lefts, strict=True):
+        match = shown(hit.match)
+        match = typer.style(match, bold=True, fg="yellow") if emphasise else match
         lines.append(
-            f"{hit.document:<{doc_width}}  {ref:<{ref_width}}  {who:<{speaker_width}}  "
-            f"…{hit.left:>{context_width}}[{match}]{hit.right}…"
+            f"{name:<{doc_width}}  {ref:<{ref_width}}  {who:<{speaker_width}}  "
+            f"…{left:>{context_width}}[{match}]{shown(hit.right)}…"
         )
     typer.echo("\n".join(lines))
 
