@@ -190,3 +190,33 @@ def test_import_errors_and_warnings_are_one_line_each(cli: Cli, tmp_path: Path) 
     assert warnings[0].startswith(f"warning: {files['fresh']}/b]/cp {CSI}.txt: ")
     assert "decoded as Windows-1250" in warnings[0]
     assert all(line.startswith(("error: ", "warning: ")) or line[:1].isdigit() for line in lines)
+
+
+def test_json_escapes_every_control_and_reads_back_as_stored(cli: Cli, tmp_path: Path) -> None:
+    import json
+
+    _build(cli, tmp_path)
+    run = cli("show", "int_001", "--format", "json")
+    assert run.exit_code == 0
+    assert not any(raw in run.stdout for raw in RAW)
+    assert "\\u009b31m" in run.stdout and "\\u001b]0;owned\\u0007" in run.stdout
+    text = json.loads(run.stdout)["text"]
+    assert "\x1b]0;owned\x07 \x1b[2J \x9b31m my cousin" in text
+
+
+def test_csv_is_the_stored_data_in_a_file_and_escaped_on_a_terminal(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import csv
+    import io
+
+    _build(cli, tmp_path)
+    piped = cli("codings", "--format", "csv")
+    assert next(csv.DictReader(io.StringIO(piped.stdout)))["document"] == (
+        "int_001 [laughs] \x1b]0;owned\x07.txt")
+    from qcode.cli import output
+
+    monkeypatch.setattr(output, "stdout_is_terminal", lambda: True)
+    shown = cli("codings", "--format", "csv")
+    assert not any(raw in shown.stdout for raw in RAW)
+    assert f"int_001 [laughs] {OSC}.txt" in shown.stdout
