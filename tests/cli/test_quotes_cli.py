@@ -142,3 +142,29 @@ def test_numbers_too_large_for_the_store_are_usage_errors(coded: Cli, argv: list
     assert run.exit_code == 2, run.stderr
     assert "Overflow" not in run.stderr and "unexpected" not in run.stderr
     assert "99999999999999999999" in run.stderr
+
+
+def test_every_number_a_command_takes_is_bounded_by_what_the_store_holds() -> None:
+    import click
+    import typer
+
+    from qcode.cli.main import app
+    from qcode.cli.output import MAX_NUMBER
+    from qcode.coding.targets import MAX_NUMBER as CORE_MAX
+
+    assert MAX_NUMBER == CORE_MAX == 2**31 - 1
+
+    def params(group: click.Group) -> list[tuple[str, click.Parameter]]:
+        found = []
+        for name, command in group.commands.items():
+            if isinstance(command, click.Group):
+                found += params(command)
+            else:
+                found += [(name, p) for p in command.params]
+        return found
+
+    unbounded = [f"{name} {p.name}" for name, p in params(typer.main.get_command(app))  # type: ignore[arg-type]
+                 if isinstance(p.type, click.types.IntParamType)
+                 and not (isinstance(p.type, click.IntRange) and p.type.max is not None
+                          and p.type.max <= MAX_NUMBER)]
+    assert not unbounded
