@@ -33,9 +33,6 @@ BUSY_TIMEOUT_MS = 60_000
 
 
 POSTGRES_INSTALL = "pip install 'qcode[postgres]'"
-# Driver names SQLAlchemy knows for PostgreSQL, and the module each one imports.
-_PG_DRIVERS = {"psycopg": "psycopg", "psycopg2": "psycopg2", "pg8000": "pg8000",
-               "asyncpg": "asyncpg", "psycopg2cffi": "psycopg2cffi"}
 
 
 def to_url(location: str | os.PathLike[str]) -> str:
@@ -165,9 +162,8 @@ def _opener(path: Path) -> Any:
 
 def _driver_error(parsed: Any, exc: ImportError) -> QcodeError:
     if parsed.get_backend_name() == "postgresql":
-        driver = parsed.get_driver_name()
         return ProjectError(
-            f"cannot open {parsed!r}: the PostgreSQL driver ({_PG_DRIVERS.get(driver, driver)}) "
+            f"cannot open {parsed!r}: the PostgreSQL driver ({parsed.get_driver_name()}) "
             "is not installed",
             hint=f"install it with {POSTGRES_INSTALL}",
         )
