@@ -40,20 +40,31 @@ def agreement(
     coders: str = CODERS_OPTION,
     round_name: str = ROUND_OPTION,
     unit: str = UNIT_OPTION,
-    code: list[str] = typer.Option(None, "--code", "-c", help="Only this code and the codes "
-                                   "below it (repeatable)."),
+    code: list[str] = typer.Option(
+        None, "--code", "-c", help="Only this code and the codes below it (repeatable)."
+    ),
     domain: str = DOMAIN_OPTION,
     uncoded: str = UNCODED_OPTION,
     overlap: float = OVERLAP_OPTION,
-    measure: list[str] = typer.Option(None, "--measure", "-m", help="alpha, kappa, pi, fleiss, "
-                                      "bp, ac1, percent (comma-separated or repeated)."),
+    measure: list[str] = typer.Option(
+        None,
+        "--measure",
+        "-m",
+        help="alpha, kappa, pi, fleiss, bp, ac1, percent (comma-separated or repeated).",
+    ),
     by: str = typer.Option("code", "--by", help="code (pooled over documents) or document."),
     ci: float = typer.Option(0.95, "--ci", help="Confidence level of the intervals."),
-    n_boot: int = typer.Option(0, "--bootstrap", help="Bootstrap replicates for the intervals "
-                               "(0: analytic standard errors; alpha then has none)."),
-    seed: int = typer.Option(1, "--seed", help="Seed of the bootstrap."),
-    minimum: list[str] = typer.Option(None, "--min", help="Exit 4 when a figure falls below, "
-                                      "e.g. alpha=0.8 (repeatable)."),
+    n_boot: int = typer.Option(
+        0,
+        "--bootstrap",
+        min=0,
+        max=100_000,
+        help="Bootstrap replicates for the intervals (0: analytic standard errors; alpha then has none).",
+    ),
+    seed: int = typer.Option(1, "--seed", min=0, max=2**31 - 1, help="Seed of the bootstrap."),
+    minimum: list[str] = typer.Option(
+        None, "--min", help="Exit 4 when a figure falls below, e.g. alpha=0.8 (repeatable)."
+    ),
     explain: bool = typer.Option(False, "--explain", help="Also print a methods paragraph."),
     fmt: Format = FORMAT_OPTION,
 ) -> None:
@@ -121,8 +132,9 @@ def _render_report(report: AgreementReport, fmt: Format, explain: bool) -> None:
 def disagreements(
     coders: str = CODERS_OPTION,
     round_name: str = ROUND_OPTION,
-    code: list[str] = typer.Option(None, "--code", "-c", help="Only this code (and the codes "
-                                   "below it; repeatable)."),
+    code: list[str] = typer.Option(
+        None, "--code", "-c", help="Only this code (and the codes below it; repeatable)."
+    ),
     domain: str = DOMAIN_OPTION,
     document: str = typer.Option(None, "--doc", "-d", help="Only this document."),
     unit: str = UNIT_OPTION,
@@ -181,4 +193,3 @@ def _lines(first: int | None, last: int | None) -> str:
 def register(app: typer.Typer) -> None:
     app.command("agreement")(agreement)
     app.command("disagreements")(disagreements)
-

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from qcode.cli.output import FORMAT_OPTION, Format, emit, write_json
+from qcode.cli.output import FORMAT_OPTION, Format, echo, emit, shown, write_json
 from qcode.cli.output import info as say
 from qcode.cli.state import transaction
 
@@ -73,13 +73,9 @@ def show(
 
 def _terminal() -> Console | None:
     """A rich console when stdout is a terminal; None means plain text (pipes, files)."""
-    import sys
+    from qcode.cli import output
 
-    if not sys.stdout.isatty():
-        return None
-    from rich.console import Console
-
-    return Console(highlight=False)
+    return output.console() if output.stdout_is_terminal() else None
 
 
 def _title(view: DocumentView) -> str:
@@ -119,7 +115,7 @@ def _print_lines(view: DocumentView, marks: Sequence[Mark] = (), console: Consol
         if u.labels:
             row = f"{row:<{width + 8 + column}}   │ {', '.join(u.labels)}"
         out.append(row)
-    typer.echo("\n".join(out))
+    echo("\n".join(out))
 
 
 def _print_turns(view: DocumentView, marks: Sequence[Mark] = (), console: Console | None = None,
@@ -131,13 +127,13 @@ def _print_turns(view: DocumentView, marks: Sequence[Mark] = (), console: Consol
     if console is not None:
         _rich_turns(view, lit, turns, console, kind)
         return
-    typer.echo(_title(view))
+    echo(_title(view))
     for unit in lit:
         turn = turns[unit.number]
         stamp = f" [{turn.timestamp}]" if turn.timestamp else ""
         labels = f"   │ {', '.join(unit.labels)}" if unit.labels else ""
-        typer.echo(f"\n{_block_head(turn, kind)}{stamp}{labels}")
-        typer.echo(view.text[turn.start:turn.end])
+        echo(f"\n{shown(_block_head(turn, kind))}{stamp}{labels}")
+        echo(view.text[turn.start:turn.end])
 
 
 def _block_head(unit: UnitInfo, kind: str) -> str:
@@ -158,10 +154,10 @@ def _styled(unit: HighlightedUnit) -> Text:
     for segment in unit.segments:
         mark = innermost(segment.marks)
         if mark is None:
-            text.append(segment.text)
+            text.append(shown(segment.text))
             continue
         colour = normalise_colour(mark.colour, mark.code)
-        text.append(segment.text, Style(color=text_colour_on(colour), bgcolor=colour,
+        text.append(shown(segment.text), Style(color=text_colour_on(colour), bgcolor=colour,
                                         underline=len(segment.marks) > 1))
     return text
 
@@ -172,14 +168,14 @@ def _margin(unit: HighlightedUnit) -> Text:
     from qcode.coding.highlight import normalise_colour
 
     text = Text()
-    shown: list[str] = []
+    labels: list[str] = []
     for mark in unit.marks:
-        if mark.label in shown:
+        if mark.label in labels:
             continue
-        if shown:
+        if labels:
             text.append(", ")
-        shown.append(mark.label)
-        text.append(mark.label, style=f"bold {normalise_colour(mark.colour, mark.code)}")
+        labels.append(mark.label)
+        text.append(shown(mark.label), style=f"bold {normalise_colour(mark.colour, mark.code)}")
     return text
 
 
@@ -198,7 +194,7 @@ def _rich_lines(view: DocumentView, lines: list[HighlightedUnit], markers: dict[
     for unit in lines:
         cells = [Text(str(unit.number)), Text(markers.get(unit.number, "")), _styled(unit)]
         grid.add_row(*cells, *([_margin(unit)] if labelled else []))
-    console.print(Text(_title(view), style="bold"))
+    console.print(Text(shown(_title(view)), style="bold"))
     console.print(grid)
 
 
@@ -206,14 +202,14 @@ def _rich_turns(view: DocumentView, lit: list[HighlightedUnit], turns: dict[int,
                 console: Console, kind: str = "turn") -> None:
     from rich.text import Text
 
-    console.print(Text(_title(view), style="bold"))
+    console.print(Text(shown(_title(view)), style="bold"))
     for unit in lit:
         turn = turns[unit.number]
         number, _, speaker = _block_head(turn, kind).partition(" ")
         head = Text(f"\n{number} ", style="bold cyan")
-        head.append(speaker, style="bold")
+        head.append(shown(speaker), style="bold")
         if turn.timestamp:
-            head.append(f" [{turn.timestamp}]", style="dim")
+            head.append(shown(f" [{turn.timestamp}]"), style="dim")
         if unit.labels:
             head.append("   │ ")
             head.append_text(_margin(unit))

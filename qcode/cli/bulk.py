@@ -11,6 +11,7 @@ import typer
 
 from qcode.cli.coding import CODER_OPTION
 from qcode.cli.output import FORMAT_OPTION, Format, emit, info, write_json
+from qcode.cli.review import EXACT_OPTION, WHERE_OPTION
 from qcode.cli.state import transaction
 
 if TYPE_CHECKING:
@@ -31,8 +32,8 @@ def autocode(
     speaker: list[str] = typer.Option(None, "--speaker",
                                       help="Only this speaker's units (repeatable; any case)."),
     document: list[str] = typer.Option(None, "--doc", "-d", help="Only this document (repeatable)."),
-    where: list[str] = typer.Option(None, "--where", "-w",
-                                    help="Only documents whose case has KEY=VALUE (repeatable)."),
+    where: list[str] = WHERE_OPTION,
+    exact: bool = EXACT_OPTION,
     case_sensitive: bool = typer.Option(False, "--case-sensitive",
                                         help="Match capitals exactly (default: ignore case)."),
     dry_run: bool = typer.Option(False, "--dry-run", "-n",
@@ -45,7 +46,7 @@ def autocode(
     from qcode.coding.autocode import autocode as core_autocode
     from qcode.coding.coders import coder_name
     from qcode.coding.codes import resolve_code
-    from qcode.coding.queries import parse_where
+    from qcode.corpus.where import parse_where
     from qcode.errors import UsageError
     from qcode.store.events import new_batch
 
@@ -53,7 +54,8 @@ def autocode(
         raise UsageError(f"--unit takes {', '.join(UNITS)}, not {unit!r}")
     matcher = build_pattern(pattern, words, case_sensitive=case_sensitive)
     scope = AutocodeScope(unit=unit, documents=tuple(document or ()),
-                          where=parse_where(where or []), speakers=tuple(speaker or ()))
+                          where=parse_where(where or []), where_exact=exact,
+                          speakers=tuple(speaker or ()))
     with transaction(write=not dry_run) as session:
         target = resolve_code(session, code, for_coding=True)
         who = coder_name(session, coder)

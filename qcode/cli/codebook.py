@@ -9,13 +9,14 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from qcode.cli.output import FORMAT_OPTION, Format, emit, info, write_json
+from qcode.cli.output import FORMAT_OPTION, Format, echo, emit, info, write_json
 from qcode.cli.state import transaction
 
 if TYPE_CHECKING:
     from qcode.codebook.model import Codebook
 
-app = typer.Typer(help="Check, load, show and compare codebooks.", no_args_is_help=True)
+app = typer.Typer(help="Check, load, show and compare codebooks.", no_args_is_help=True,
+                  suggest_commands=False)
 
 
 def actor_name() -> str:
@@ -107,7 +108,7 @@ def diff(file: Path = typer.Argument(..., help="A YAML codebook file.")) -> None
         info("no changes")
         return
     for line in summarise(changes):
-        typer.echo(line)
+        echo(line)
 
 
 @app.command("versions")

@@ -8,7 +8,7 @@ from datetime import datetime
 import typer
 
 from qcode.cli.coding import CODER_OPTION
-from qcode.cli.output import FORMAT_OPTION, Format, emit, info
+from qcode.cli.output import FORMAT_OPTION, MAX_NUMBER, Format, emit, info
 from qcode.cli.state import transaction
 
 
@@ -16,7 +16,8 @@ def log(
     coder: str = typer.Option(None, "--coder", help="Only this coder's actions."),
     action: str = typer.Option(None, "--action", help="Only this action (tag, untag, recode, …)."),
     since: datetime = typer.Option(None, "--since", help="Only from this time on (ISO date/time)."),
-    limit: int = typer.Option(50, "--limit", "-n", help="The newest N events (0 = all)."),
+    limit: int = typer.Option(50, "--limit", "-n", min=0, max=MAX_NUMBER,
+                              help="The newest N events (0 = all)."),
     fmt: Format = FORMAT_OPTION,
 ) -> None:
     """Show the audit trail: who changed what, when."""

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from qcode.cli.output import FORMAT_OPTION, Format, emit, error, info, warn
+from qcode.cli.output import FORMAT_OPTION, Format, console, echo, emit, error, info, shown, warn
 
 if TYPE_CHECKING:
     from qcode.corpus.cases import CaseRow
@@ -39,7 +39,8 @@ def import_(
         None, "--alias", help="Rename a speaker label, as OLD=NEW (repeatable)."
     ),
     max_mb: int = typer.Option(
-        50, "--max-mb", help="Refuse files (and the text they unpack to) larger than this (MB)."
+        50, "--max-mb", min=1, max=2**20,
+        help="Refuse files (and the text they unpack to) larger than this (MB).",
     ),
     speakers: str = typer.Option(
         "auto",
@@ -120,7 +121,6 @@ def _import_files(
     done: set[str],
 ) -> dict[str, int]:
     """Import each file in its own transaction; names stored (or found unchanged) go to `done`."""
-    from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from qcode.cli.state import transaction
@@ -129,9 +129,13 @@ def _import_files(
     from qcode.errors import InputError
 
     counts = {"imported": 0, "updated": 0, "unchanged": 0, "words": 0}
-    console = Console(stderr=True)
     columns = (TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=console, transient=True, disable=not files) as progress:
+    shown_on = console(stderr=True)
+    # Off a terminal a bar is never drawn, but would leave an empty line behind in the log.
+    with Progress(*columns, console=shown_on, transient=True,
+                  disable=not files or not shown_on.is_terminal) as progress:
+        # Messages go through the progress bar's console, so the bar is redrawn below them.
+        on = progress.console
         task = progress.add_task("import", total=len(files))
         for path in files:
             try:
@@ -141,19 +145,21 @@ def _import_files(
                     outcome = store_document(session, path, parsed, options, row)
             except InputError as exc:
                 failures.append(str(exc))
-                progress.console.print(f"[red]error:[/red] {exc}", markup=True, highlight=False)
+                error(str(exc), on=on)
             else:
                 done.add(outcome.name)
                 counts[outcome.status] += 1
                 counts["words"] += outcome.words if outcome.status != "unchanged" else 0
                 if outcome.status != "unchanged":
                     progress.console.print(
-                        file_line(path, summarise(parsed)), markup=False, highlight=False, soft_wrap=True
+                        shown(file_line(path, summarise(parsed))), markup=False, highlight=False,
+                        soft_wrap=True,
                     )
                 for message in outcome.warnings:
-                    progress.console.print(f"[yellow]warning:[/yellow] {path}: {message}", highlight=False)
+                    warn(f"{path}: {message}", on=on)
                 if outcome.orphaned:
-                    warn(f"{path}: {outcome.orphaned} codings lost their text; see `qcode codings`")
+                    warn(f"{path}: {outcome.orphaned} codings lost their text; see `qcode codings`",
+                         on=on)
             progress.advance(task)
     return counts
 
@@ -172,7 +178,7 @@ def _dry_run(files: list[Path], options: ImportOptions, failures: list[str], fmt
             error(str(exc))
             continue
         summary = summarise(parsed)
-        typer.echo(file_line(path, summary), err=True)
+        echo(file_line(path, summary), err=True)
         for message in parsed.warnings:
             warn(f"{path}: {message}")
         for speaker, turns in summary.speakers.items():

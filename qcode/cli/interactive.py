@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from qcode.cli.coding import CODER_OPTION, _preview
-from qcode.cli.output import error, info
+from qcode.cli.output import MAX_NUMBER, echo, error, info, shown
 from qcode.cli.state import transaction
 from qcode.errors import NotFoundError, QcodeError, UsageError
 
@@ -35,7 +35,8 @@ COMMANDS = """\
   Enter or n          next unit
   p                   previous unit
   g N                 go to unit N
-  CODE [CODE...]      tag the whole unit (code id, prefix, path or label)
+  CODE [CODE...]      tag the whole unit (code id, prefix, path or label; asks
+                      first if a name is under 3 letters or fits several codes)
   q "QUOTE" CODE...   tag a quote within the unit
   - CODE [CODE...]    remove your coding of CODE on the unit
   m TEXT              memo on the coding(s) of your last tag
@@ -140,11 +141,11 @@ def _show(state: CodingSession) -> None:
     who = f" · {unit.speaker}" if unit.speaker else ""
     with transaction(write=False) as session:
         codes = _codes_line(session, state)
-    typer.echo("")
-    typer.secho(f"[{state.label}] {state.index + 1} of {len(state.units)}{who} · {where}",
+    echo("")
+    typer.secho(shown(f"[{state.label}] {state.index + 1} of {len(state.units)}{who} · {where}"),
                 bold=True)
-    typer.echo(state.text[unit.start:unit.end])
-    typer.echo(codes)
+    echo(state.text[unit.start:unit.end])
+    echo(codes)
 
 
 def _move(state: CodingSession, index: int) -> None:
@@ -172,6 +173,53 @@ def _index_of(state: CodingSession, number: int) -> int:
     return index
 
 
+# Shorter than this, what is typed is too easily a slip of a finger (or a command mistyped) to
+# code on without asking.
+SURE_LENGTH = 3
+
+
+def _confirmed(state: CodingSession, refs: list[str]) -> list[str]:
+    """The code ids to tag: each typed name resolved, asking first when it is shorter than
+    SURE_LENGTH or could mean several codes. Asked outside any transaction."""
+    from qcode.coding.codes import code_candidates, resolve_code
+
+    with transaction(write=False) as session:
+        found = []
+        for ref in refs:
+            choices = code_candidates(session, ref)
+            if len(choices) == 1:
+                resolve_code(session, choices[0][0])  # a retired code is refused before asking
+            elif not choices:
+                resolve_code(session, ref)  # says why, with the near matches
+            found.append((ref, choices))
+    keys = []
+    for ref, choices in found:
+        key = choices[0][0] if len(choices) == 1 else None
+        if key is None or len(ref.strip()) < SURE_LENGTH:
+            key = _ask(state, ref, choices)
+        if key is not None:
+            keys.append(key)
+    return keys
+
+
+def _ask(state: CodingSession, ref: str, choices: list[tuple[str, str]]) -> str | None:
+    """Which code `ref` means, or None: one is confirmed with y, several are chosen by number."""
+    if len(choices) == 1:
+        key, label = choices[0]
+        answer = _read(f"`{ref}` is {key} ({label}): tag {state.label} with it? [y/N] ")
+        if (answer or "").strip().lower() in ("y", "yes"):
+            return key
+    else:
+        for number, (key, label) in enumerate(choices, 1):
+            echo(f"  {number:>2}  {key}  {label}", err=True)
+        answer = (_read(f"`{ref}` could be any of these: which one (1-{len(choices)}, Enter for "
+                        "none)? ") or "").strip()
+        if answer.isdigit() and 1 <= int(answer) <= len(choices):
+            return choices[int(answer) - 1][0]
+    info(f"not coded with `{ref}`")
+    return None
+
+
 def _tag(state: CodingSession, refs: list[str], quote: str | None = None) -> None:
     from qcode.coding.coders import current_coder
     from qcode.coding.codes import resolve_code
@@ -181,6 +229,9 @@ def _tag(state: CodingSession, refs: list[str], quote: str | None = None) -> Non
 
     if not refs:
         raise UsageError('name at least one code, e.g. q "a quote" diaspora')
+    refs = _confirmed(state, refs)
+    if not refs:
+        return
     with transaction(write=True) as session:
         doc = _document(session, state)
         span = state.span
@@ -196,7 +247,7 @@ def _tag(state: CodingSession, refs: list[str], quote: str | None = None) -> Non
         info(f"coded {', '.join(c.code for c in result.created)}")
     if result.existing:
         info(f"already coded: {', '.join(c.code for c in result.existing)}")
-    typer.echo(line)
+    echo(line)
 
 
 def _words(line: str) -> list[str]:
@@ -235,7 +286,7 @@ def _remove(state: CodingSession, arg: str) -> None:
     state.removed += len(removed)
     state.last = [i for i in state.last if i not in ids]
     info(f"removed {', '.join(c.code for c in removed)}")
-    typer.echo(line)
+    echo(line)
 
 
 def _coding_on_unit(session: Session, state: CodingSession, code: str) -> int:
@@ -283,7 +334,7 @@ def _step(state: CodingSession, redo: bool) -> None:
         else:
             state.removed += result.changes
     info(f"{'redid' if redo else 'undid'} {result.action}: {result.summary}")
-    typer.echo(line)
+    echo(line)
 
 
 def _list_codes(state: CodingSession, _arg: str = "") -> None:
@@ -293,11 +344,11 @@ def _list_codes(state: CodingSession, _arg: str = "") -> None:
         nodes = code_tree(session)
     for node in nodes:
         retired = " (retired)" if node.retired else ""
-        typer.echo(f"{'  ' * node.depth}{node.id}  {node.label}{retired}")
+        echo(f"{'  ' * node.depth}{node.id}  {node.label}{retired}")
 
 
 def _help(state: CodingSession, _arg: str = "") -> None:
-    typer.echo(f"commands at the prompt:\n{COMMANDS}", err=True)
+    echo(f"commands at the prompt:\n{COMMANDS}", err=True)
 
 
 def _dispatch(state: CodingSession, line: str) -> bool:
@@ -330,7 +381,7 @@ _ACTIONS: dict[str, Callable[[CodingSession, str], None]] = {
 
 def _read(prompt: str) -> str | None:
     """One line from stdin (None at EOF); the prompt goes to stderr, so stdout stays data."""
-    sys.stderr.write(prompt)
+    sys.stderr.write(shown(prompt))
     sys.stderr.flush()
     if sys.stdin.isatty():
         with contextlib.suppress(ImportError):
@@ -341,7 +392,7 @@ def _read(prompt: str) -> str | None:
     else:
         line = sys.stdin.readline()
     # Piped: echo the command, so stderr reads as a log of the session.
-    sys.stderr.write(line if line.endswith("\n") else line + "\n")
+    sys.stderr.write(shown(line if line.endswith("\n") else line + "\n"))
     return line.rstrip("\r\n") if line else None
 
 
@@ -369,7 +420,7 @@ def code(
     unit: UnitKind = typer.Option(UnitKind.turn, "--unit", case_sensitive=False,
                                   help="Work through turns, paragraphs or sentences."),
     speaker: str = typer.Option(None, "--speaker", help="Show only this speaker's units."),
-    start: int = typer.Option(1, "--from", min=1, metavar="N",
+    start: int = typer.Option(1, "--from", min=1, max=MAX_NUMBER, metavar="N",
                               help="Start at unit N (or the next shown after it)."),
 ) -> None:
     state = _start(document, coder, unit.value, speaker)

@@ -30,11 +30,11 @@ class QcodeGroup(TyperGroup):
         except QcodeError as exc:
             if os.environ.get("QCODE_DEBUG") == "1":
                 raise
-            from qcode.cli.output import error
+            from qcode.cli.output import error, one_line
 
             error(str(exc))
             for problem in getattr(exc, "problems", [])[:200]:
-                typer.echo(problem, err=True)
+                typer.echo(one_line(problem), err=True)
             ctx.exit(exc.exit_code)
         except BrokenPipeError:
             # The reader (`head`, a pager) went away: stop quietly, as a Unix filter should.
@@ -68,6 +68,8 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
+    # click already names the close matches of an unknown command; typer would name them again.
+    suggest_commands=False,
     add_completion=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )

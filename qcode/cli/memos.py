@@ -7,7 +7,7 @@ from dataclasses import asdict
 import typer
 
 from qcode.cli.coding import CODER_OPTION
-from qcode.cli.output import FORMAT_OPTION, Format, emit, info
+from qcode.cli.output import FORMAT_OPTION, MAX_NUMBER, Format, echo, emit, info
 from qcode.cli.state import transaction
 
 COLUMNS = ["id", "target", "name", "coder", "text", "created_at", "updated_at", "uuid"]
@@ -19,9 +19,16 @@ def memo(
         None, metavar="[NAME] [TEXT]", help="What the memo is on (not for project), then the text."
     ),
     edit: int = typer.Option(
-        None, "--edit", metavar="ID", help="Change your memo entry ID (the text follows)."
+        None,
+        "--edit",
+        metavar="ID",
+        min=1,
+        max=MAX_NUMBER,
+        help="Change your memo entry ID (the text follows).",
     ),
-    delete: int = typer.Option(None, "--delete", metavar="ID", help="Delete your memo entry ID."),
+    delete: int = typer.Option(
+        None, "--delete", metavar="ID", min=1, max=MAX_NUMBER, help="Delete your memo entry ID."
+    ),
     coder: str = CODER_OPTION,
     force: bool = typer.Option(False, "--force", help="Edit or delete someone else's entry (a PI)."),
     fmt: Format = FORMAT_OPTION,
@@ -68,6 +75,10 @@ def _thread(kind: str | None, args: list[str], coder: str | None, fmt: Format) -
         raise UsageError("say what the memo is on: qcode memo coding|document|code|project ...")
     ref = None if kind == "project" else (args.pop(0) if args else None)
     text = " ".join(args) if args else None
+    if kind == "coding" and ref is not None and ref.isdigit():
+        from qcode.cli.coding import parse_coding_id
+
+        parse_coding_id(ref)  # a number the store cannot hold is a usage error, not a crash
     with transaction(write=text is not None) as session:
         target_id, name = resolve_memo_target(session, kind, ref)
         if text is not None:
@@ -79,7 +90,7 @@ def _thread(kind: str | None, args: list[str], coder: str | None, fmt: Format) -
     if fmt is Format.table:
         for m in memos:
             edited = f" edited {m.updated_at}" if m.updated_at != m.created_at else ""
-            typer.echo(f"#{m.id} [{m.coder or '-'} {m.created_at}{edited}] {m.text}")
+            echo(f"#{m.id} [{m.coder or '-'} {m.created_at}{edited}] {m.text}")
         if not memos:
             info(f"no memo on {name}")
         return

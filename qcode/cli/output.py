@@ -2,6 +2,10 @@
 
 Numbers are rounded only in tables; CSV and JSON carry full precision. Text cells that start with
 `=`, `+`, `-` or `@` are prefixed with `'` in CSV so spreadsheets never run them as formulas.
+
+Everything a command shows passes through here, and what it shows is the text: never rich markup
+(`[laughs]` is a transcript's word, not a style), and never a terminal control sequence (ESC,
+OSC, BEL and the other C0/C1 controls but newline and tab are shown escaped, as `\\x1b`).
 """
 
 from __future__ import annotations
@@ -10,11 +14,20 @@ import csv
 import enum
 import io
 import json
+import re
 import sys
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.text import Text
+
+# The largest number qcode hands the store (PostgreSQL's INTEGER); the same value as
+# `qcode.coding.targets.MAX_NUMBER`, repeated so that declaring options imports no core module.
+MAX_NUMBER = 2**31 - 1
 
 
 class Format(str, enum.Enum):
@@ -27,17 +40,69 @@ FORMAT_OPTION = typer.Option(
     Format.table, "--format", "-f", help="Output format: table, csv or json.", case_sensitive=False
 )
 
-
-def info(message: str) -> None:
-    typer.secho(message, err=True, fg="cyan" if sys.stderr.isatty() else None)
-
-
-def warn(message: str) -> None:
-    typer.secho(f"warning: {message}", err=True, fg="yellow")
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_JSON_CONTROLS = re.compile(r"[\x7f-\x9f]")  # json.dumps escapes the C0 ones itself
+_LINE_BREAKS = re.compile(r"\s*\n\s*")
 
 
-def error(message: str) -> None:
-    typer.secho(f"error: {message}", err=True, fg="red")
+def shown(value: object) -> str:
+    """`value` as it may reach a terminal: control characters other than newline and tab in a
+    visible escaped form (`\\x1b`), so imported text can never move the cursor, set the window
+    title or write the clipboard."""
+    plain = "" if value is None else str(value)
+    if _CONTROLS.search(plain) is None:
+        return plain
+    return _CONTROLS.sub(lambda m: f"\\x{ord(m.group()):02x}", plain)
+
+
+def one_line(message: object) -> str:
+    """A message as one line (`grep error:` on a log must see all of it)."""
+    return _LINE_BREAKS.sub(" ", shown(message)).strip()
+
+
+def stdout_is_terminal() -> bool:
+    return sys.stdout.isatty()
+
+
+def echo(value: object = "", *, err: bool = False) -> None:
+    """Print text as it is (controls escaped)."""
+    typer.echo(shown(value), err=err)
+
+
+def console(*, stderr: bool = False) -> Console:
+    """A rich console that never reads markup or emoji codes in strings it is given."""
+    from rich.console import Console
+
+    terminal = sys.stderr.isatty() if stderr else stdout_is_terminal()
+    return Console(stderr=stderr, markup=False, emoji=False, highlight=False,
+                   force_terminal=True if terminal else None)
+
+
+def text(value: object, style: str = "") -> Text:
+    """A rich `Text` of `value` (never markup), controls escaped."""
+    from rich.text import Text
+
+    return Text(shown(value), style=style)
+
+
+def _message(line: str, colour: str | None, on: Console | None) -> None:
+    if on is not None:
+        # soft_wrap: rich must not cut the line at the console's width (80 off a terminal).
+        on.print(text(line, colour or ""), soft_wrap=True)
+    else:
+        typer.secho(line, err=True, fg=colour)
+
+
+def info(message: str, *, on: Console | None = None) -> None:
+    _message(shown(message), "cyan" if sys.stderr.isatty() else None, on)
+
+
+def warn(message: str, *, on: Console | None = None) -> None:
+    _message(f"warning: {one_line(message)}", "yellow", on)
+
+
+def error(message: str, *, on: Console | None = None) -> None:
+    _message(f"error: {one_line(message)}", "red", on)
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -55,11 +120,14 @@ def write_csv(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> None
     writer.writerow(columns)
     for row in rows:
         writer.writerow(["" if row.get(c) is None else csv_safe(row.get(c)) for c in columns])
-    sys.stdout.write(buf.getvalue())
+    # A file or a pipe gets the data as stored; a terminal never gets its control characters.
+    sys.stdout.write(shown(buf.getvalue()) if stdout_is_terminal() else buf.getvalue())
 
 
 def write_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    dumped = json.dumps(data, ensure_ascii=False, indent=2, default=str)
+    # DEL and the C1 controls are left raw by json.dumps; as \u escapes they are the same JSON.
+    sys.stdout.write(_JSON_CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", dumped))
     sys.stdout.write("\n")
 
 
@@ -68,7 +136,7 @@ def _cell(value: Any) -> str:
         return ""
     if isinstance(value, float):
         return f"{value:.3f}"
-    return str(value)
+    return shown(value)
 
 
 def write_table(
@@ -78,22 +146,21 @@ def write_table(
     title: str | None = None,
     numeric: Sequence[str] = (),
 ) -> None:
-    if not sys.stdout.isatty():
+    if not stdout_is_terminal():
         # Piped or redirected: plain aligned columns (greppable, and no rich import to pay for).
         _plain_table(rows, columns, numeric)
         return
-    from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=title, show_lines=False, header_style="bold")
+    table = Table(title=None if title is None else text(title), show_lines=False, header_style="bold")
     for column in columns:
         table.add_column(
             column, justify="right" if column in numeric else "left", no_wrap=True,
             overflow="ellipsis", max_width=None if column in numeric else 60,
         )
     for row in rows:
-        table.add_row(*(_cell(row.get(c)) for c in columns))
-    Console().print(table)
+        table.add_row(*(text(_cell(row.get(c))) for c in columns))
+    console().print(table)
 
 
 def _plain_table(

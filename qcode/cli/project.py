@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from qcode.cli.output import FORMAT_OPTION, Format, info, write_json
+from qcode.cli.output import FORMAT_OPTION, Format, echo, info, write_json
 from qcode.cli.state import STATE, transaction
 
 
@@ -28,7 +28,7 @@ def init(
     from qcode.store.schema import create_project
 
     location = _init_location(path)
-    url = to_url(location) if "://" not in location else location
+    url = to_url(location)
     book = None
     if codebook is not None:
         from qcode.codebook.parse import load_codebook_file
@@ -85,7 +85,7 @@ def summary(fmt: Format = FORMAT_OPTION) -> None:
         width = max(len(k) for k in data)
         for key, value in data.items():
             shown = f"{value:,}" if isinstance(value, int) else (value or "-")
-            typer.echo(f"{key:<{width}}  {shown}")
+            echo(f"{key:<{width}}  {shown}")
 
 
 def register(app: typer.Typer) -> None:

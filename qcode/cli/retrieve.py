@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import re
-import sys
 from dataclasses import asdict
 from typing import TYPE_CHECKING
 
 import typer
 
-from qcode.cli.output import FORMAT_OPTION, Format, emit, info, write_json
-from qcode.cli.review import CODER_FILTER, DOC_OPTION, SPEAKER_OPTION, WHERE_OPTION
+from qcode.cli.output import FORMAT_OPTION, Format, echo, emit, info, shown, write_json
+from qcode.cli.review import CODER_FILTER, DOC_OPTION, EXACT_OPTION, SPEAKER_OPTION, WHERE_OPTION
 from qcode.cli.state import transaction
 
 if TYPE_CHECKING:
@@ -30,26 +29,27 @@ def retrieve(
     document: str = DOC_OPTION,
     speaker: str = SPEAKER_OPTION,
     where: list[str] = WHERE_OPTION,
+    exact: bool = EXACT_OPTION,
     context: int = typer.Option(80, "--context", "-C", min=0, max=5000,
                                 help="Characters of context before and after each passage."),
     fmt: Format = FORMAT_OPTION,
 ) -> None:
     """Print every passage coded with CODE: document, turn, lines, speaker and context."""
-    from qcode.coding.queries import CodingFilter, parse_where
+    from qcode.cli import output
+    from qcode.coding.queries import CodingFilter
     from qcode.coding.retrieve import retrieve as core_retrieve
+    from qcode.corpus.where import parse_where
 
     flt = CodingFilter(document=document, code=code, coder=coder, speaker=speaker,
-                       where=parse_where(where or []))
+                       where=parse_where(where or []), where_exact=exact)
     with transaction(write=False) as session:
         passages = core_retrieve(session, flt, context=context)
     if fmt is Format.json:
         write_json([asdict(p) for p in passages])
     elif fmt is Format.csv:
         emit([asdict(p) for p in passages], CSV_COLUMNS, fmt)
-    elif sys.stdout.isatty():
-        from rich.console import Console
-
-        print_rich(passages, Console())
+    elif output.stdout_is_terminal():
+        print_rich(passages, output.console())
     else:
         print_plain(passages)
     documents = len({p.document for p in passages})
@@ -100,7 +100,7 @@ def print_plain(passages: list[Passage]) -> None:
         memo = f"\n    memo: {_flat(p.memo)}" if p.memo else ""
         blocks.append(f"{header(p)}\n{body}{memo}")
     if blocks:
-        typer.echo("\n\n".join(blocks))
+        echo("\n\n".join(blocks))
 
 
 def print_rich(passages: list[Passage], console: Console) -> None:
@@ -113,22 +113,23 @@ def print_rich(passages: list[Passage], console: Console) -> None:
         if index:
             console.print()
         head = Text()
-        head.append(p.document, style="bold")
+        head.append(shown(p.document), style="bold")
         head.append(f"  {location(p)}", style="cyan")
         if p.speaker:
-            head.append(f"  {p.speaker}")
+            head.append(f"  {shown(p.speaker)}")
         head.append("  [")
         head.append(p.code, style=f"bold {p.colour}")
-        head.append(f" · {p.coder}]")
+        head.append(f" · {shown(p.coder)}]")
         console.print(head)
         before, text, after = pieces(p)
         body = Text()
-        body.append(before, style="dim")
-        body.append(text, style=f"bold {text_colour_on(p.colour)} on {p.colour}")
-        body.append(after, style="dim")
+        body.append(shown(before), style="dim")
+        body.append(shown(text), style=f"bold {text_colour_on(p.colour)} on {p.colour}")
+        body.append(shown(after), style="dim")
         console.print(Padding(body, (0, 0, 0, 4)))
         if p.memo:
-            console.print(Padding(Text(f"memo: {_flat(p.memo)}", style="italic"), (0, 0, 0, 4)))
+            memo = Text(f"memo: {shown(_flat(p.memo))}", style="italic")
+            console.print(Padding(memo, (0, 0, 0, 4)))
 
 
 def register(app: typer.Typer) -> None:

@@ -13,7 +13,14 @@ DOC_OPTION = typer.Option(None, "--doc", "-d", help="Only this document.")
 CODE_OPTION = typer.Option(None, "--code", "-c", help="Only this code and the codes below it.")
 CODER_FILTER = typer.Option(None, "--coder", help="Only this coder's codings.")
 SPEAKER_OPTION = typer.Option(None, "--speaker", help="Only codings in this speaker's turns.")
-WHERE_OPTION = typer.Option(None, "--where", "-w", help="Case attribute KEY=VALUE (repeatable).")
+WHERE_OPTION = typer.Option(
+    None, "--where", "-w", metavar="KEY=VALUE", help="Only documents whose case has this attribute "
+    "(repeatable; all must hold). Capitals and diacritics aside; a name or value no case has is an "
+    "error naming the near ones."
+)
+EXACT_OPTION = typer.Option(
+    False, "--exact", help="Match --where values exactly as written (capitals and diacritics count)."
+)
 
 
 def codings(
@@ -22,13 +29,15 @@ def codings(
     coder: str = CODER_FILTER,
     speaker: str = SPEAKER_OPTION,
     where: list[str] = WHERE_OPTION,
+    exact: bool = EXACT_OPTION,
     fmt: Format = FORMAT_OPTION,
 ) -> None:
     """List codings. `--format csv` writes the columns `qcode import-codings` reads."""
-    from qcode.coding.queries import CodingFilter, list_codings, parse_where
+    from qcode.coding.queries import CodingFilter, list_codings
+    from qcode.corpus.where import parse_where
 
     flt = CodingFilter(document=document, code=code, coder=coder, speaker=speaker,
-                       where=parse_where(where or []))
+                       where=parse_where(where or []), where_exact=exact)
     with transaction(write=False) as session:
         rows = list_codings(session, flt)
     if fmt is Format.json:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from dataclasses import asdict
 from typing import TYPE_CHECKING
 
 import typer
 
-from qcode.cli.output import FORMAT_OPTION, Format, emit, info
+from qcode.cli.output import FORMAT_OPTION, MAX_NUMBER, Format, emit, info, shown
+from qcode.cli.review import EXACT_OPTION, WHERE_OPTION
 from qcode.cli.state import transaction
 
 if TYPE_CHECKING:
@@ -23,12 +23,11 @@ def search(
     code: str = typer.Option(
         None, "--code", help="Only inside codings of this code (its codebook id) or a code below it."
     ),
-    where: list[str] = typer.Option(
-        None, "--where", metavar="KEY=VALUE", help="Only documents whose case has this attribute "
-        "(repeatable; all must hold)."
-    ),
+    where: list[str] = WHERE_OPTION,
+    exact: bool = EXACT_OPTION,
     doc: str = typer.Option(None, "--doc", help="Only this document (name, stem or unique prefix)."),
-    limit: int = typer.Option(50, "--limit", min=0, help="Show at most this many matches; 0 for all."),
+    limit: int = typer.Option(50, "--limit", min=0, max=MAX_NUMBER,
+                              help="Show at most this many matches; 0 for all."),
     fmt: Format = FORMAT_OPTION,
 ) -> None:
     """Find words and phrases in every transcript, shown in context with turn and line numbers.
@@ -46,12 +45,12 @@ def search(
     One row per sentence; the counts of matches and documents go to stderr.
     """
     from qcode.corpus.search import search as run_search
+    from qcode.corpus.where import parse_where
 
-    conditions = [_key_value(item) for item in where or []]
+    conditions = parse_where(where or [])
     with transaction(write=False) as session:
-        result = run_search(
-            session, query, speaker=speaker, code=code, where=conditions, document=doc, limit=limit
-        )
+        result = run_search(session, query, speaker=speaker, code=code, where=conditions,
+                            where_exact=exact, document=doc, limit=limit)
     if fmt is Format.table:
         _print_kwic(result.hits)
     else:
@@ -59,30 +58,28 @@ def search(
     _summary(result, limit)
 
 
-def _key_value(item: str) -> tuple[str, str]:
-    key, sep, value = item.partition("=")
-    if not sep or not key.strip():
-        raise typer.BadParameter(f"--where takes KEY=VALUE, not `{item}`")
-    return key.strip(), value.strip()
-
-
 def _print_kwic(hits: list[SearchHit]) -> None:
     """`document  t12 l40  speaker  …left [match] right…`, the matches aligned in one column."""
     if not hits:
         return
-    emphasise = sys.stdout.isatty()
+    from qcode.cli import output
+
+    emphasise = output.stdout_is_terminal()
     refs = [f"t{h.turn if h.turn is not None else '-'} l{h.line}" for h in hits]
-    speakers = [(h.speaker or "")[:24] for h in hits]
-    doc_width = max(len(h.document) for h in hits)
+    speakers = [shown(h.speaker or "")[:24] for h in hits]
+    names = [shown(h.document) for h in hits]
+    lefts = [shown(h.left) for h in hits]
+    doc_width = max(map(len, names))
     ref_width = max(map(len, refs))
     speaker_width = max(map(len, speakers))
-    context_width = max(len(h.left) for h in hits)
+    context_width = max(map(len, lefts))
     lines = []
-    for hit, ref, who in zip(hits, refs, speakers, strict=True):
-        match = typer.style(hit.match, bold=True, fg="yellow") if emphasise else hit.match
+    for hit, name, ref, who, left in zip(hits, names, refs, speakers, lefts, strict=True):
+        match = shown(hit.match)
+        match = typer.style(match, bold=True, fg="yellow") if emphasise else match
         lines.append(
-            f"{hit.document:<{doc_width}}  {ref:<{ref_width}}  {who:<{speaker_width}}  "
-            f"…{hit.left:>{context_width}}[{match}]{hit.right}…"
+            f"{name:<{doc_width}}  {ref:<{ref_width}}  {who:<{speaker_width}}  "
+            f"…{left:>{context_width}}[{match}]{shown(hit.right)}…"
         )
     typer.echo("\n".join(lines))
 

@@ -11,12 +11,13 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from qcode.coding.targets import Span
+from qcode.corpus.where import WhereLike, matching_cases
 from qcode.errors import UsageError
-from qcode.store.models import CaseAttribute, Code, Coder, Coding, Document, Unit
+from qcode.store.models import Code, Coder, Coding, Document, Unit
 
 UNITS = ("sentence", "turn", "paragraph")
 
@@ -25,7 +26,8 @@ UNITS = ("sentence", "turn", "paragraph")
 class AutocodeScope:
     unit: str = "sentence"
     documents: tuple[str, ...] = ()  # names (or stems, or unique prefixes); empty: all
-    where: dict[str, str] = field(default_factory=dict)
+    where: WhereLike = ()  # case attributes, checked and matched by `qcode.corpus.where`
+    where_exact: bool = False
     speakers: tuple[str, ...] = ()  # case-insensitive; empty: every unit, with or without speaker
 
 
@@ -92,11 +94,9 @@ def _documents(session: Session, scope: AutocodeScope) -> list[Document]:
         query = select(Document).where(Document.id.in_(found))
     else:
         query = select(Document)
-    for key, value in scope.where.items():
-        attr = aliased(CaseAttribute)
-        query = query.join(
-            attr, and_(attr.case_id == Document.case_id, attr.name == key, attr.value == value)
-        )
+    cases = matching_cases(session, scope.where, exact=scope.where_exact)
+    if cases is not None:
+        query = query.where(Document.case_id.in_(sorted(cases)))
     return list(session.execute(query.order_by(Document.name)).scalars())
 
 

@@ -82,7 +82,10 @@ def checked_name(name: str) -> str:
 
 
 def lookup(session: Session, name: str) -> Coder | None:
-    return session.execute(select(Coder).where(Coder.key == coder_key(name))).scalar()
+    found = session.execute(select(Coder).where(Coder.key == coder_key(name))).scalar()
+    if found is None:  # a row whose key predates its name (edited outside qcode): by the name
+        found = session.execute(select(Coder).where(Coder.name == name)).scalar()
+    return found
 
 
 def roster_closed(session: Session) -> bool:

@@ -45,11 +45,18 @@ def resolve_code(
     return code
 
 
-def _match(codes: list[Code], wanted: str) -> Code:
+def code_candidates(session: Session, ref: str) -> list[tuple[str, str]]:
+    """(id, label) of every code `ref` may mean, by the rules of `resolve_code`: one when it is
+    unambiguous, none when it names no code (then `resolve_code` says why, with near matches)."""
+    codes = list(session.execute(select(Code)).scalars())
+    return [(c.key, c.label) for c in _hits(codes, ref.strip().strip("/"))]
+
+
+def _hits(codes: list[Code], wanted: str) -> list[Code]:
     lowered = wanted.lower()
     exact = [c for c in codes if c.key.lower() == lowered]
     if exact:
-        return exact[0]
+        return exact[:1]
     paths = _paths(codes)
     if "/" in wanted:
         hits = [c for p, c in paths.items() if p.lower() == lowered or p.lower().endswith("/" + lowered)]
@@ -59,7 +66,11 @@ def _match(codes: list[Code], wanted: str) -> Code:
             hits = [c for c in codes if c.label.lower() == lowered]
         if not hits:
             hits = [c for c in codes if c.label.lower().startswith(lowered)]
-    current = [c for c in hits if not c.retired] or hits
+    return sorted([c for c in hits if not c.retired] or hits, key=lambda c: c.key)
+
+
+def _match(codes: list[Code], wanted: str) -> Code:
+    current = _hits(codes, wanted)
     if len(current) == 1:
         return current[0]
     if len(current) > 1:

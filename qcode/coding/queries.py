@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, and_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
 
 from qcode.coding.tagging import CodingInfo
-from qcode.errors import UsageError
-from qcode.store.models import CaseAttribute, Code, Coder, Coding, Document, Unit
+from qcode.corpus.where import WhereLike, matching_cases
+from qcode.store.models import Code, Coder, Coding, Document, Unit
 
 
 @dataclass(frozen=True)
@@ -22,7 +22,8 @@ class CodingFilter:
     code: str | None = None  # includes descendants
     coder: str | None = None
     speaker: str | None = None
-    where: dict[str, str] = field(default_factory=dict)
+    where: WhereLike = ()  # case attributes, checked and matched by `qcode.corpus.where`
+    where_exact: bool = False  # values as written (default: capitals and diacritics aside)
     layer: str = "coding"
 
 
@@ -36,16 +37,6 @@ class CodingRow(CodingInfo):
     line_end: int | None
     anchor: str
     created_at: str
-
-
-def parse_where(items: Iterable[str]) -> dict[str, str]:
-    where = {}
-    for item in items:
-        key, sep, value = item.partition("=")
-        if not sep or not key.strip():
-            raise UsageError(f"--where takes KEY=VALUE (a case attribute), got {item!r}")
-        where[key.strip()] = value.strip()
-    return where
 
 
 def filtered_codings(session: Session, flt: CodingFilter) -> Select[Any]:
@@ -70,11 +61,9 @@ def filtered_codings(session: Session, flt: CodingFilter) -> Select[Any]:
         from qcode.coding.coders import find_coder
 
         query = query.where(Coding.coder_id == find_coder(session, flt.coder).id)
-    for key, value in flt.where.items():
-        attr = aliased(CaseAttribute)
-        query = query.join(
-            attr, and_(attr.case_id == Document.case_id, attr.name == key, attr.value == value)
-        )
+    cases = matching_cases(session, flt.where, exact=flt.where_exact)
+    if cases is not None:
+        query = query.where(Document.case_id.in_(sorted(cases)))
     return query.order_by(Document.name, Coding.start, Coding.end, Code.key, Coder.name, Coding.id)
 
 

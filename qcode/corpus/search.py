@@ -35,8 +35,9 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session
 
 from qcode.corpus.text import _FOLDED_TOKEN, _LATIN, _MARKS, _SPECIALS, fold
+from qcode.corpus.where import WhereLike, matching_documents
 from qcode.errors import NotFoundError, UsageError
-from qcode.store.models import CaseAttribute, Code, Coding, Document, Unit
+from qcode.store.models import Code, Coding, Document, Unit
 
 DEFAULT_LIMIT = 50
 CONTEXT = 40
@@ -158,7 +159,8 @@ def search(
     *,
     speaker: str | None = None,
     code: str | None = None,
-    where: Sequence[tuple[str, str]] = (),
+    where: WhereLike = (),
+    where_exact: bool = False,
     document: str | None = None,
     limit: int = DEFAULT_LIMIT,
     context: int = CONTEXT,
@@ -166,12 +168,13 @@ def search(
     """Sentences matching `query` (see the module docstring), in document order.
 
     `speaker` is compared case-insensitively; `code` is a codebook id (its descendants count);
-    `where` holds case attributes as (name, value); `limit` 0 returns every match.
+    `where` holds case attributes as (name, value), checked and matched by `qcode.corpus.where`
+    (values as written with `where_exact`); `limit` 0 returns every match.
     """
     if limit < 0:
         raise UsageError("--limit must be 0 (no limit) or more")
     terms = parse_query(query)
-    scope = _scope(session, code=code, where=where, document=document)
+    scope = _scope(session, code=code, where=where, exact=where_exact, document=document)
     rows, engine = _candidates(session, terms, scope.documents)
     texts = _texts(session, {row.document_id for row in rows})
     patterns = [term_pattern(t) for t in terms]
@@ -319,42 +322,21 @@ def _turn_at(turns: tuple[list[int], list[tuple[int, int]]], offset: int) -> int
 
 
 def _scope(
-    session: Session, *, code: str | None, where: Sequence[tuple[str, str]], document: str | None
+    session: Session, *, code: str | None, where: WhereLike, exact: bool, document: str | None
 ) -> _Scope:
     documents: set[int] | None = None
     if document is not None:
         from qcode.corpus.documents import resolve_document
 
         documents = {resolve_document(session, document).id}
-    if where:
-        matching = _documents_where(session, where)
+    matching = matching_documents(session, where, exact=exact)
+    if matching is not None:
         documents = matching if documents is None else documents & matching
     regions = None
     if code is not None:
         regions = _coded_regions(session, code)
         documents = set(regions) if documents is None else documents & set(regions)
     return _Scope(documents, regions)
-
-
-def _documents_where(session: Session, where: Sequence[tuple[str, str]]) -> set[int]:
-    """Documents whose case has every attribute NAME=VALUE (names and values compared folded)."""
-    rows = session.execute(select(CaseAttribute.case_id, CaseAttribute.name, CaseAttribute.value)).all()
-    names = {fold(name): name for _, name, _ in rows}
-    for key, _ in where:
-        if fold(key) not in names:
-            import difflib
-
-            close = difflib.get_close_matches(key, sorted(set(names.values())), n=3, cutoff=0.5)
-            hint = f"did you mean {', '.join(close)}?" if close else "run `qcode cases` to see them"
-            raise NotFoundError(f"no case attribute `{key}`", hint=hint)
-    attributes: dict[int, dict[str, str]] = {}
-    for case_id, name, value in rows:
-        attributes.setdefault(case_id, {})[fold(name)] = fold(value or "")
-    wanted = [(fold(k), fold(v)) for k, v in where]
-    cases = [c for c, attrs in attributes.items() if all(attrs.get(k) == v for k, v in wanted)]
-    if not cases:
-        return set()
-    return set(session.execute(select(Document.id).where(Document.case_id.in_(cases))).scalars())
 
 
 def _coded_regions(session: Session, key: str) -> dict[int, list[tuple[int, int]]]:

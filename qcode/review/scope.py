@@ -24,7 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from qcode.errors import NotFoundError, UsageError
-from qcode.store.models import Code, Coder, Coding, Document, Round, RoundAssignment
+from qcode.store.models import Code, Coding, Document, Round, RoundAssignment
 
 Span = tuple[int, int, str]
 """``(start, end, variable)``: a coding's span and the code (or domain value) it counts for."""
@@ -70,16 +70,10 @@ def _parse_coders(coders: Sequence[str]) -> tuple[str, ...]:
 
 
 def _coder_ids(session: Session, names: tuple[str, ...]) -> list[int]:
-    rows: dict[str, int] = {
-        name: coder_id for name, coder_id in
-        session.execute(select(Coder.name, Coder.id).where(Coder.name.in_(names))).tuples()
-    }
-    missing = [n for n in names if n not in rows]
-    if missing:
-        known = session.execute(select(Coder.name).order_by(Coder.name)).scalars().all()
-        raise NotFoundError(f"no coder named {missing[0]!r}",
-                            hint=f"known coders: {', '.join(known) or 'none yet'}")  # fmt: skip
-    return [rows[n] for n in names]
+    """The roster's coders (`Ana` is `ana`); an unknown name is an error naming near ones."""
+    from qcode.coding.coders import find_coder
+
+    return [find_coder(session, name).id for name in names]
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,11 @@
 SQLite is opened in WAL mode with foreign keys on and a busy timeout. Write transactions start
 with `BEGIN IMMEDIATE` so that two coders writing at once queue on the lock instead of failing
 half-way with "database is locked" when a read transaction tries to upgrade.
+
+Opening a project never creates one: a SQLite file is opened read-write only if it exists
+(`mode=rw`), and only `get_engine(url, create=True)` (what `qcode init` uses) may make it.
+`postgres://` and `postgresql://` URLs name no driver; they get the one installed (psycopg 3
+first), where SQLAlchemy alone would insist on psycopg2.
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
@@ -20,8 +25,14 @@ from sqlalchemy.orm import Session
 
 from qcode.errors import ProjectError, QcodeError, UsageError
 
+if TYPE_CHECKING:
+    import sqlite3
+
 DEFAULT_FILENAME = "qcode.db"
 BUSY_TIMEOUT_MS = 60_000
+
+
+POSTGRES_INSTALL = "pip install 'qcode[postgres]'"
 
 
 def to_url(location: str | os.PathLike[str]) -> str:
@@ -29,14 +40,25 @@ def to_url(location: str | os.PathLike[str]) -> str:
     text = str(location)
     if "://" in text:
         try:
-            make_url(text)
+            parsed = make_url(text)
         except ArgumentError as exc:
             raise UsageError(f"--db: not a database URL or file path: {text}") from exc
+        if parsed.drivername in ("postgres", "postgresql"):
+            return _postgres_driver() + text[len(parsed.drivername):]
         return text
     path = Path(text).expanduser()
     if path.is_dir():
         path = path / DEFAULT_FILENAME
     return f"sqlite:///{path.resolve()}"
+
+
+def _postgres_driver() -> str:
+    """`postgresql+psycopg` unless only psycopg2 is installed (then SQLAlchemy's default)."""
+    import importlib.util
+
+    if importlib.util.find_spec("psycopg") is None and importlib.util.find_spec("psycopg2"):
+        return "postgresql+psycopg2"
+    return "postgresql+psycopg"
 
 
 def find_project(start: Path | None = None) -> Path | None:
@@ -95,23 +117,57 @@ def _sqlite_listeners(engine: Engine) -> None:
 _ENGINES: dict[str, Engine] = {}
 
 
-def get_engine(url: str) -> Engine:
-    """One engine per URL per process."""
+def get_engine(url: str, *, create: bool = False) -> Engine:
+    """One engine per URL per process. A SQLite file must exist unless `create` is given."""
     engine = _ENGINES.get(url)
     if engine is not None:
         return engine
     parsed = make_url(url)
     kwargs: dict[str, Any] = {}
+    path = sqlite_path(url)
     if parsed.get_backend_name() == "sqlite":
         kwargs["connect_args"] = {"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
+    if path is not None and not create:
+        if not path.is_file():
+            raise ProjectError(
+                f"no qcode project at {path}",
+                hint=f"run `qcode init {path}` to create one, or pass --db to an existing project",
+            )
+        kwargs["creator"] = _opener(path)
     try:
         engine = create_engine(url, **kwargs)
-    except (ArgumentError, SQLAlchemyError, ImportError) as exc:
+    except ImportError as exc:
+        raise _driver_error(parsed, exc) from exc
+    except (ArgumentError, SQLAlchemyError) as exc:
         raise ProjectError(f"cannot open database {parsed!r}: {exc}") from exc
     if parsed.get_backend_name() == "sqlite":
         _sqlite_listeners(engine)
     _ENGINES[url] = engine
     return engine
+
+
+def _opener(path: Path) -> Any:
+    """Connect to an existing SQLite file only (`mode=rw`): a missing file is an error, never
+    a new empty database left behind."""
+    import sqlite3
+    from urllib.parse import quote
+
+    uri = f"file:{quote(str(path.resolve()))}?mode=rw"
+
+    def connect() -> sqlite3.Connection:
+        return sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+
+    return connect
+
+
+def _driver_error(parsed: Any, exc: ImportError) -> QcodeError:
+    if parsed.get_backend_name() == "postgresql":
+        return ProjectError(
+            f"cannot open {parsed!r}: the PostgreSQL driver ({parsed.get_driver_name()}) "
+            "is not installed",
+            hint=f"install it with {POSTGRES_INSTALL}",
+        )
+    return ProjectError(f"cannot open database {parsed!r}: {exc}")
 
 
 def dispose_engines() -> None:

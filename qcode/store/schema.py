@@ -49,7 +49,7 @@ def _set_meta(conn: Connection, key: str, value: str) -> None:
 
 def create_project(url: str, *, name: str) -> None:
     """Create every table of the current schema in an empty database and stamp its version."""
-    engine = get_engine(url)
+    engine = get_engine(url, create=True)
     with engine.connect() as probe:
         if read_version(probe) is not None:
             raise QcodeError(

@@ -74,7 +74,7 @@ def test_ambiguous_and_missing_quotes_list_candidates(coded: Cli) -> None:
     assert amb.exit_code == 1
     assert "occurs 2 times" in amb.stderr and "t2 l3" in amb.stderr and "t2 l4" in amb.stderr
     missing = coded("tag", "int_001", "--quote", "vienna needed", "diaspora")
-    assert missing.exit_code == 1 and "different capitals" in missing.stderr and "l4" in missing.stderr
+    assert missing.exit_code == 1 and "did you mean 'Vienna needed' at t2 l4?" in missing.stderr
     nowhere = coded("tag", "int_001", "--quote", "Graz", "diaspora")
     assert nowhere.exit_code == 1 and "quote not found" in nowhere.stderr
 
@@ -209,7 +209,8 @@ def test_codings_filters_and_coders_list(coded: Cli, tmp_path: Path) -> None:
     cases.write_text("document,case,sector\nint_001.txt,F1,IT\n", "utf-8")
     coded("import", "--cases", str(cases))
     assert len(_codings(coded, "--where", "sector=IT")) == 2
-    assert _codings(coded, "--where", "sector=food") == []
+    food = coded("codings", "--where", "sector=food")
+    assert food.exit_code == 1 and "no case has sector=food" in food.stderr and food.stdout == ""
     coders = json.loads(coded("coders", "--format", "json").stdout)
     assert [(c["name"], c["codings"]) for c in coders] == [("ana", 1), ("bo", 1)]
     header = coded("codings", "--format", "csv").stdout.splitlines()[0]

@@ -206,3 +206,33 @@ def test_no_coder_known_is_a_clear_error(cli: Cli, tmp_path: Path) -> None:
 def test_unknown_document(coded: Cli) -> None:
     run = coded("code", "int_002", input="x\n")
     assert run.exit_code == 1 and "no document `int_002`" in run.stderr
+
+
+def test_one_letter_never_codes_without_asking(coded: Cli) -> None:
+    # `b` is a typo for `n` as often as it is `barriers`: the answer `x` is no, then EOF ends.
+    run = _session(coded, "b\nx\n")
+    assert _codings(coded) == []
+    assert "`b` is barriers (Barriers): tag t1 with it? [y/N] " in run.stderr
+    assert "not coded with `b`" in run.stderr
+    yes = _session(coded, "d\ny\nn\nbarriers d\nno\n")
+    assert _by_turn(coded) == {(1, "diaspora"), (2, "barriers")}
+    assert yes.stderr.count("tag t") == 2  # `barriers`, typed in full, is not asked about
+
+
+def test_two_letters_ask_too_and_three_do_not(coded: Cli) -> None:
+    run = _session(coded, "ba\nyes\nn\nbar\nx\n")
+    assert _by_turn(coded) == {(1, "barriers"), (2, "barriers")}
+    assert run.stderr.count("[y/N]") == 1
+
+
+def test_a_name_that_could_mean_several_codes_asks_which(coded: Cli, tmp_path: Path) -> None:
+    book = tmp_path / "more.yaml"
+    book.write_text(V1 + "  - id: diaspora_return\n    label: Return migration\n"
+                    "    definition: Came back with know-how.\n", "utf-8")
+    assert coded("codebook", "load", str(book)).exit_code == 0
+    run = _session(coded, "diasp\n2\nn\ndiasp\n\nn\ndiasp\n7\nx\n")
+    assert _by_turn(coded) == {(1, "diaspora_return")}
+    assert "   1  diaspora  Diaspora networks\n   2  diaspora_return  Return migration" in run.stderr
+    assert run.stderr.count("`diasp` could be any of these: which one (1-2, Enter for none)?") == 3
+    assert run.stderr.count("not coded with `diasp`") == 2
+    assert _session(coded, "diaspora\nx\n", "--from", "4").stderr.count("which one") == 0

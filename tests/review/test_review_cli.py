@@ -50,7 +50,7 @@ def test_min_gate_exits_4(tiny: Cli) -> None:
 
 def test_agreement_errors(tiny: Cli) -> None:
     for args, code, words in (
-        (("--coders", "ana,zed"), 1, "no coder named 'zed'"),
+        (("--coders", "ana,zed"), 1, "no coder `zed`"),
         (("--coders", "ana"), 2, "two or more coders"),
         (("--coders", "ana,ben", "--code", "nope"), 1, "nope"),
         (("--coders", "ana,ben", "--measure", "tau"), 2, "unknown measure"),
@@ -95,4 +95,4 @@ def test_disagreements_errors(tiny: Cli) -> None:
     run = tiny("disagreements", "--coders", "ana,ben", "--unit", "turn", "--doc", "int_u.txt")
     assert run.exit_code == 1 and "not coded by ben" in run.stderr
     run = tiny("disagreements", "--coders", "ana,nobody", "--unit", "turn")
-    assert run.exit_code == 1 and "no coder named" in run.stderr
+    assert run.exit_code == 1 and "no coder `nobody`" in run.stderr
