@@ -103,6 +103,7 @@ def _register() -> None:
         bulk,
         codebook,
         coding,
+        export,
         history,
         importing,
         interactive,
@@ -123,6 +124,7 @@ def _register() -> None:
     retrieve.register(app)
     bulk.register(app)
     search.register(app)
+    export.register(app)
 
 
 _register()

@@ -1,7 +1,8 @@
 """Rendering: data to stdout as table, CSV or JSON; messages to stderr.
 
 Numbers are rounded only in tables; CSV and JSON carry full precision. Text cells that start with
-`=`, `+`, `-` or `@` are prefixed with `'` in CSV so spreadsheets never run them as formulas.
+`=`, `+`, `-`, `@`, a tab or a carriage return are prefixed with `'` in CSV so spreadsheets never
+run them as formulas (`qcode.coding.cells`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import typer
+
+from qcode.coding.cells import guard
 
 
 class Format(str, enum.Enum):
@@ -40,13 +43,9 @@ def error(message: str) -> None:
     typer.secho(f"error: {message}", err=True, fg="red")
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
 def csv_safe(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+    """A text cell a spreadsheet will not run (`qcode.coding.cells.guard`; import reverses it)."""
+    return guard(value) if isinstance(value, str) else value
 
 
 def write_csv(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> None:

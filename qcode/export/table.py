@@ -1,0 +1,175 @@
+"""An export's table, and writing it as CSV, TSV, JSON or xlsx.
+
+Every format is deterministic: rows and columns in the order the export gives them, numbers at
+full precision (`repr` of a float), `\\n` line ends, UTF-8; xlsx members carry fixed dates, so the
+same project gives the same bytes. Text cells that a spreadsheet would run as a formula are
+neutralised (`qcode.coding.cells.guard`) in CSV, TSV and xlsx unless `raw`; JSON carries text as
+it is. Rows are written as they come, except for xlsx, which is built in memory.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import zipfile
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import IO, TYPE_CHECKING, Any
+
+from qcode.coding.cells import guard
+from qcode.errors import UsageError
+
+if TYPE_CHECKING:
+    from qcode.export.privacy import Pseudonyms
+
+TABLE_FORMATS = ("csv", "tsv", "json", "xlsx")
+XLSX_MAX_ROWS = 1_048_575  # a sheet's 1,048,576 rows, less the header
+_FIXED_DATE = "2000-01-01T00:00:00Z"  # xlsx metadata: no clock time, so exports diff cleanly
+_SHEET_UNSAFE = re.compile(r"[\[\]:*?/\\]")
+
+
+@dataclass
+class Table:
+    """Columns and rows (tuples of str, int, float or None) of one export."""
+
+    name: str
+    columns: list[str]
+    rows: Iterable[Sequence[Any]]
+    private: frozenset[int] = frozenset()  # columns whose cells hold names or transcript text
+    private_header: frozenset[int] = frozenset()  # columns whose heading is such a name
+
+
+@dataclass(frozen=True)
+class WriteOptions:
+    fmt: str = "csv"
+    bom: bool = False  # a UTF-8 byte order mark, so Excel reads the CSV as UTF-8
+    raw: bool = False  # leave formula-like text cells as they are
+    pseudonyms: Pseudonyms | None = None
+
+
+@dataclass
+class _Cells:
+    """Turns a row into the cells to write: pseudonyms, then the formula guard."""
+
+    table: Table
+    options: WriteOptions
+    guard_text: bool
+    private: list[int] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if self.options.pseudonyms is not None:
+            self.private = sorted(self.table.private)
+
+    def header(self) -> list[str]:
+        names = list(self.table.columns)
+        if self.options.pseudonyms is not None:
+            for index in self.table.private_header:
+                names[index] = self.options.pseudonyms.apply(names[index])
+        return [guard(n) for n in names] if self.guard_text else names
+
+    def row(self, row: Sequence[Any]) -> list[Any]:
+        cells = list(row)
+        if self.private:
+            apply = self.options.pseudonyms.apply  # type: ignore[union-attr]
+            for index in self.private:
+                if isinstance(cells[index], str):
+                    cells[index] = apply(cells[index])
+        if self.guard_text:
+            return [guard(c) if c.__class__ is str else c for c in cells]
+        return cells
+
+
+def write_table(table: Table, out: IO[bytes], options: WriteOptions) -> int:
+    """Write `table` to a binary stream; returns the number of rows written."""
+    if options.fmt not in TABLE_FORMATS:
+        raise UsageError(f"--format takes {', '.join(TABLE_FORMATS)} for this export, "
+                         f"not {options.fmt!r}")
+    if options.bom and options.fmt not in ("csv", "tsv"):
+        raise UsageError("--excel writes CSV (or TSV) with a byte order mark; "
+                         f"it does not apply to {options.fmt}")
+    cells = _Cells(table, options, guard_text=not options.raw and options.fmt != "json")
+    writer: Callable[[_Cells, IO[bytes]], int] = {
+        "csv": _write_csv, "tsv": _write_csv, "json": _write_json, "xlsx": _write_xlsx,
+    }[options.fmt]
+    return writer(cells, out)
+
+
+def _text_stream(out: IO[bytes], bom: bool) -> io.TextIOWrapper:
+    stream = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=False)
+    if bom:
+        stream.write("\ufeff")
+    return stream
+
+
+def _write_csv(cells: _Cells, out: IO[bytes]) -> int:
+    stream = _text_stream(out, cells.options.bom)
+    delimiter = "\t" if cells.options.fmt == "tsv" else ","
+    writer = csv.writer(stream, delimiter=delimiter, lineterminator="\n")
+    writer.writerow(cells.header())
+    count = 0
+    for row in cells.table.rows:
+        writer.writerow(cells.row(row))
+        count += 1
+    stream.flush()
+    stream.detach()
+    return count
+
+
+def _write_json(cells: _Cells, out: IO[bytes]) -> int:
+    """A list of objects, one row a line, keys in column order."""
+    stream = _text_stream(out, False)
+    columns = cells.header()
+    count = 0
+    stream.write("[")
+    for row in cells.table.rows:
+        stream.write(",\n  " if count else "\n  ")
+        stream.write(json.dumps(dict(zip(columns, cells.row(row), strict=True)), ensure_ascii=False))
+        count += 1
+    stream.write("\n]\n" if count else "]\n")
+    stream.flush()
+    stream.detach()
+    return count
+
+
+def _write_xlsx(cells: _Cells, out: IO[bytes]) -> int:
+    """One sheet named after the export, its header row frozen (pandas with openpyxl)."""
+    import pandas as pd
+
+    rows: list[list[Any]] = []
+    for row in cells.table.rows:
+        if len(rows) >= XLSX_MAX_ROWS:
+            raise UsageError(f"this export has more than {XLSX_MAX_ROWS:,} rows, more than a sheet "
+                             "holds", hint="write --format csv instead")
+        rows.append(cells.row(row))
+    frame = pd.DataFrame(rows, columns=cells.header(), dtype=object)
+    buffer = io.BytesIO()
+    sheet = _SHEET_UNSAFE.sub("_", cells.table.name)[:31] or "export"
+    with pd.ExcelWriter(buffer, engine="openpyxl") as excel:
+        frame.to_excel(excel, sheet_name=sheet, index=False, freeze_panes=(1, 0))
+        # Text is never a formula in our sheets, even under --raw: openpyxl would make one of
+        # any string starting with `=`.
+        for column in excel.sheets[sheet].iter_cols(min_row=2):
+            for cell in column:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
+    out.write(_fixed_dates(buffer.getvalue()))
+    return len(rows)
+
+
+def _fixed_dates(data: bytes) -> bytes:
+    """The same workbook with fixed member times and document dates."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*",
+                                 rb"\g<1>" + _FIXED_DATE.encode(), content)
+            fixed = zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = info.external_attr
+            target.writestr(fixed, content)
+    return buffer.getvalue()
