@@ -208,16 +208,19 @@ def codebook(
 ) -> None:
     """The codebook: a table of codes with their definitions and codings (csv, tsv, json, xlsx),
     Markdown for a report, or YAML that `qcode codebook check` accepts."""
+    from qcode.errors import UsageError
     from qcode.export import codebook as core
+    from qcode.export.table import TABLE_FORMATS
 
     flt = _filter(document, code, coder, speaker, where, round_)
     out = Output(output, fmt, excel, raw, None)
+    if out.format not in (*TABLE_FORMATS, *core.TEXT_FORMATS):
+        raise UsageError(f"--format takes {', '.join((*TABLE_FORMATS, *core.TEXT_FORMATS))} "
+                         f"for the codebook, not {out.format!r}")
     if out.format not in core.TEXT_FORMATS:
         _run(flt, out, core.codebook_table)
         return
     if excel:
-        from qcode.errors import UsageError
-
         raise UsageError(f"--excel writes CSV with a byte order mark; not {out.format}")
     make = core.codebook_markdown if out.format == "md" else core.codebook_yaml
     with transaction(write=False) as session:

@@ -51,9 +51,12 @@ def csv_safe(value: Any) -> Any:
 def write_csv(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> None:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
+    # A lone `\r` is not quoted when `\n` ends lines; rows holding one are quoted in full.
+    quoting = csv.writer(buf, lineterminator="\n", quoting=csv.QUOTE_ALL)
     writer.writerow(columns)
     for row in rows:
-        writer.writerow(["" if row.get(c) is None else csv_safe(row.get(c)) for c in columns])
+        cells = ["" if row.get(c) is None else csv_safe(row.get(c)) for c in columns]
+        (quoting if any(isinstance(c, str) and "\r" in c for c in cells) else writer).writerow(cells)
     sys.stdout.write(buf.getvalue())
 
 

@@ -107,10 +107,17 @@ def _write_csv(cells: _Cells, out: IO[bytes]) -> int:
     stream = _text_stream(out, cells.options.bom)
     delimiter = "\t" if cells.options.fmt == "tsv" else ","
     writer = csv.writer(stream, delimiter=delimiter, lineterminator="\n")
+    # With `\n` as line end the csv module leaves a lone `\r` unquoted, and readers take it for
+    # a line break: a row holding one is written with every cell quoted.
+    quoting = csv.writer(stream, delimiter=delimiter, lineterminator="\n", quoting=csv.QUOTE_ALL)
     writer.writerow(cells.header())
     count = 0
     for row in cells.table.rows:
-        writer.writerow(cells.row(row))
+        values = cells.row(row)
+        if any(c.__class__ is str and "\r" in c for c in values):
+            quoting.writerow(values)
+        else:
+            writer.writerow(values)
         count += 1
     stream.flush()
     stream.detach()
