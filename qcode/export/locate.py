@@ -1,8 +1,10 @@
-"""Where codings sit (speaker turn, lines), found with range queries on the units index.
+"""Where codings sit (speaker turn, lines), document by document for a chunk of codings.
 
-For each document in a chunk of codings, one query reads the turns and lines that overlap the
-chunk's offsets in that document, through the `(document_id, kind, start)` index; never every
-unit of every document. The answers are those of `qcode.coding.queries.Locator` (what
+Turns: for each document in the chunk, one range query reads the turns overlapping the chunk's
+offsets in it, through the `(document_id, kind, start)` index; never every unit of every
+document. Lines: line units are the text's lines as an editor numbers them (`corpus.segmentation`),
+so they are counted from the document's text, read once per document and chunk, which costs far
+less than reading its line units. The answers are those of `qcode.coding.queries.Locator` (what
 `qcode codings` prints): the turn containing a coding's start, else the next turn (a coding that
 starts on a speaker label), and the line containing an offset.
 """
@@ -10,20 +12,17 @@ starts on a speaker label), and the line containing an offset.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import and_, bindparam, or_, select
 from sqlalchemy.orm import Session
 
-from qcode.store.models import Unit
+from qcode.corpus.segmentation import line_starts
+from qcode.store.models import Document, Unit
 
-_RANGE = (
-    select(Unit.kind, Unit.start, Unit.end, Unit.number, Unit.speaker)
-    .where(Unit.document_id == bindparam("doc"), Unit.kind.in_(("turn", "line")),
-           Unit.start <= bindparam("hi"), Unit.end >= bindparam("lo"))
-    .order_by(Unit.kind, Unit.start)
-)
+BATCH = 50  # documents a query: texts held at once, and terms of the turns' range query
 _NEXT_TURN = (
     select(Unit.number, Unit.speaker)
     .where(Unit.document_id == bindparam("doc"), Unit.kind == "turn", Unit.start > bindparam("hi"))
@@ -33,7 +32,7 @@ _NEXT_TURN = (
 
 @dataclass
 class DocumentUnits:
-    """The turns and lines of one document around offsets `lo`..`hi`."""
+    """The turns of one document around offsets `lo`..`hi`, and where its lines start."""
 
     session: Session
     document_id: int
@@ -42,7 +41,6 @@ class DocumentUnits:
     turn_ends: list[int] = field(default_factory=list)
     turns: list[tuple[int, str | None]] = field(default_factory=list)
     line_starts: list[int] = field(default_factory=list)
-    lines: list[int] = field(default_factory=list)
     _after: tuple[int | None, str | None] | None = None
 
     def turn(self, offset: int) -> tuple[int | None, str | None]:
@@ -61,39 +59,46 @@ class DocumentUnits:
             self._after = (row[0], row[1]) if row is not None else (None, None)
         return self._after
 
-    def line(self, offset: int) -> int | None:
-        index = bisect.bisect_right(self.line_starts, offset) - 1
-        return self.lines[index] if index >= 0 else None
+    def line(self, offset: int) -> int:
+        """The 1-based line containing `offset` (an offset at a `\\n` belongs to its line)."""
+        return bisect.bisect_right(self.line_starts, offset)
 
 
 def locate(session: Session, ranges: dict[int, tuple[int, int]]) -> dict[int, DocumentUnits]:
-    """Units of each document overlapping its `(lo, hi)` offset range (one query per document)."""
-    found = {}
-    for doc_id, (lo, hi) in ranges.items():
-        units = DocumentUnits(session, doc_id, hi)
-        for kind, start, end, number, speaker in session.execute(
-            _RANGE, {"doc": doc_id, "lo": lo, "hi": hi}
-        ).tuples():
-            if kind == "turn":
-                units.turn_starts.append(start)
-                units.turn_ends.append(end)
-                units.turns.append((number, speaker))
-            else:
-                units.line_starts.append(start)
-                units.lines.append(number)
-        found[doc_id] = units
+    """Turns and lines of each document around its `(lo, hi)` offset range, a few dozen
+    documents a query."""
+    found = {doc_id: DocumentUnits(session, doc_id, hi) for doc_id, (_, hi) in ranges.items()}
+    connection = session.connection()
+    items = list(ranges.items())
+    for first in range(0, len(items), BATCH):
+        batch = items[first:first + BATCH]
+        near = or_(*(and_(Unit.document_id == doc_id, Unit.start <= hi, Unit.end >= lo)
+                     for doc_id, (lo, hi) in batch))
+        for doc_id, start, end, number, speaker in connection.execute(
+            select(Unit.document_id, Unit.start, Unit.end, Unit.number, Unit.speaker)
+            .where(Unit.kind == "turn", near).order_by(Unit.document_id, Unit.start)
+        ):
+            units = found[doc_id]
+            units.turn_starts.append(start)
+            units.turn_ends.append(end)
+            units.turns.append((number, speaker))
+        ids = [doc_id for doc_id, _ in batch]
+        for doc_id, text in connection.execute(
+            select(Document.id, Document.text).where(Document.id.in_(ids))
+        ):
+            found[doc_id].line_starts = line_starts(text)
     return found
 
 
-def offset_ranges(spans: Iterable[tuple[int, int, int]]) -> dict[int, tuple[int, int]]:
-    """(document id, start, end) of codings → each document's range of offsets to locate:
-    the starts, and the last character of each coding (where its last line is)."""
+def offset_ranges(rows: Iterable[Sequence[Any]]) -> dict[int, tuple[int, int]]:
+    """Rows of (document id, start, end, …) → each document's range of offsets to locate: from
+    the first start to the last end (which covers the last character of every coding)."""
     ranges: dict[int, tuple[int, int]] = {}
-    for doc_id, start, end in spans:
-        last = max(start, end - 1)
-        if doc_id in ranges:
-            lo, hi = ranges[doc_id]
-            ranges[doc_id] = (min(lo, start), max(hi, last))
-        else:
-            ranges[doc_id] = (start, last)
+    for row in rows:
+        doc_id, start, end = row[0], row[1], row[2]
+        known = ranges.get(doc_id)
+        if known is None:
+            ranges[doc_id] = (start, end)
+        elif start < known[0] or end > known[1]:
+            ranges[doc_id] = (min(start, known[0]), max(end, known[1]))
     return ranges

@@ -198,12 +198,13 @@ def chunks(session: Session, scope: Scope, columns: Sequence[QueryableAttribute[
     ids = [doc.id for doc in scope.documents]
     for first in range(0, len(ids), DOCUMENT_BATCH):
         batch = statement.where(Coding.document_id.in_(ids[first:first + DOCUMENT_BATCH]))
-        result = session.execute(batch, execution_options={"yield_per": CHUNK})
-        for part in result.partitions():
+        # Core execution on the session's connection: plain rows, streamed from the cursor.
+        result = session.connection().execution_options(stream_results=True).execute(batch)
+        for part in result.partitions(CHUNK):
             if not (located or speaker is not None):
                 yield part, {}
                 continue
-            units = locate(session, offset_ranges((r[0], r[1], r[2]) for r in part))
+            units = locate(session, offset_ranges(part))
             if speaker is not None:
                 part = [r for r in part if (units[r[0]].turn(r[1])[1] or "").casefold() == speaker]
             yield part, units

@@ -34,8 +34,9 @@ def segments(session: Session, flt: ExportFilter, *, no_text: bool = False) -> T
                *(at[a] for a in attributes)}
     if not no_text:
         private.add(at["text"])
+    numbers = {at[n] for n in ("turn", "line_start", "line_end", "start", "end")}
     return Table("segments", columns, _rows(session, scope, len(levels), no_text),
-                 private=frozenset(private))
+                 private=frozenset(private), text=frozenset(set(range(len(columns))) - numbers))
 
 
 def _rows(session: Session, scope: Scope, depth: int, no_text: bool) -> Iterator[tuple[Any, ...]]:

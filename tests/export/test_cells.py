@@ -108,3 +108,19 @@ def _same_documents(cli: Cli, root: Path) -> None:
                        ("int_003.txt", INT_003), ("int_004.txt", INT_004)):
         (src / name).write_text(text, "utf-8")
     assert cli("import", str(src)).exit_code == 0
+
+
+@given(st.lists(st.lists(st.one_of(st.none(), cells), min_size=3, max_size=3), max_size=6),
+       st.booleans())
+def test_the_quick_look_at_plain_rows_writes_what_the_careful_one_does(
+        rows: list[list[str | None]], raw: bool) -> None:
+    """Tables that declare their text columns skip the per-cell guard on rows that need none."""
+    from qcode.export.table import Table, WriteOptions, write_table
+
+    outputs = []
+    for text in (None, frozenset({0, 2})):
+        table = Table("t", ["a", "n", "b"], [(r[0], 7, r[2]) for r in rows], text=text)
+        out = io.BytesIO()
+        write_table(table, out, WriteOptions(raw=raw))
+        outputs.append(out.getvalue())
+    assert outputs[0] == outputs[1]
