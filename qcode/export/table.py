@@ -4,7 +4,7 @@ Every format is deterministic: rows and columns in the order the export gives th
 full precision (`repr` of a float), `\\n` line ends, UTF-8; xlsx members carry fixed dates, so the
 same project gives the same bytes. Text cells that a spreadsheet would run as a formula are
 neutralised (`qcode.coding.cells.guard`) in CSV, TSV and xlsx unless `raw`; JSON carries text as
-it is. Rows are written as they come, except for xlsx, which is built in memory.
+it is. Rows are written as they come.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ import io
 import json
 import operator
 import re
-import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING, Any
@@ -26,8 +25,6 @@ if TYPE_CHECKING:
     from qcode.export.privacy import Pseudonyms
 
 TABLE_FORMATS = ("csv", "tsv", "json", "xlsx")
-XLSX_MAX_ROWS = 1_048_575  # a sheet's 1,048,576 rows, less the header
-_FIXED_DATE = "2000-01-01T00:00:00Z"  # xlsx metadata: no clock time, so exports diff cleanly
 _SHEET_UNSAFE = re.compile(r"[\[\]:*?/\\]")
 
 
@@ -156,42 +153,12 @@ def _write_json(cells: _Cells, out: IO[bytes]) -> int:
 
 
 def _write_xlsx(cells: _Cells, out: IO[bytes]) -> int:
-    """One sheet named after the export, its header row frozen (pandas with openpyxl)."""
-    import pandas as pd
+    """One sheet named after the export, its header row bold and frozen (`export.xlsx`)."""
+    from qcode.export.xlsx import MAX_ROWS, TooManyRows, write_sheet
 
-    rows: list[list[Any]] = []
-    for row in cells.table.rows:
-        if len(rows) >= XLSX_MAX_ROWS:
-            raise UsageError(f"this export has more than {XLSX_MAX_ROWS:,} rows, more than a sheet "
-                             "holds", hint="write --format csv instead")
-        rows.append(list(cells.row(row)[0]))
-    frame = pd.DataFrame(rows, columns=cells.header(), dtype=object)
-    buffer = io.BytesIO()
-    sheet = _SHEET_UNSAFE.sub("_", cells.table.name)[:31] or "export"
-    with pd.ExcelWriter(buffer, engine="openpyxl") as excel:
-        frame.to_excel(excel, sheet_name=sheet, index=False, freeze_panes=(1, 0))
-        # Text is never a formula in our sheets, even under --raw: openpyxl would make one of
-        # any string starting with `=`.
-        for column in excel.sheets[sheet].iter_cols(min_row=2):
-            for cell in column:
-                if cell.data_type == "f":
-                    cell.data_type = "s"
-    out.write(_fixed_dates(buffer.getvalue()))
-    return len(rows)
-
-
-def _fixed_dates(data: bytes) -> bytes:
-    """The same workbook with fixed member times and document dates."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            content = source.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                content = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*",
-                                 rb"\g<1>" + _FIXED_DATE.encode(), content)
-            fixed = zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0))
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = info.external_attr
-            target.writestr(fixed, content)
-    return buffer.getvalue()
+    name = _SHEET_UNSAFE.sub("_", cells.table.name)[:31] or "export"
+    try:
+        return write_sheet(out, name, cells.header(), (cells.row(row)[0] for row in cells.table.rows))
+    except TooManyRows:
+        raise UsageError(f"this export has more than {MAX_ROWS:,} rows, more than a sheet holds",
+                         hint="write --format csv instead") from None

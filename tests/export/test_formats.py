@@ -118,3 +118,24 @@ def test_every_kind_in_every_table_format(exp: Cli, tmp_path: Path, kind: str) -
     header = outputs["csv"].split(b"\n", 1)[0].decode()
     assert outputs["tsv"].split(b"\n", 1)[0].decode() == header.replace(",", "\t")
     assert list(json.loads(outputs["json"])[0]) == header.split(",")
+
+
+def test_xlsx_cells_keep_their_values_and_types(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from qcode.export.xlsx import column_letters, write_sheet
+
+    assert column_letters(28)[-3:] == ["Z", "AA", "AB"] and len(column_letters(703)[-1]) == 3
+    values = ["&<>\"'", "  padded  ", "line\nbreak\ttab", "Ћирилица 🙂", "=1+1", "", 0.1 + 0.2,
+              -7, True, None, "bell\x07"]
+    target = tmp_path / "t.xlsx"
+    with target.open("wb") as out:
+        assert write_sheet(out, "t & <u>", [f"c{i}" for i in range(len(values))], [values]) == 1
+    book = load_workbook(target)
+    assert book.sheetnames == ["t & <u>"]
+    sheet = book.active
+    assert sheet is not None
+    cells = next(sheet.iter_rows(min_row=2))
+    assert [c.value for c in cells] == [*values[:5], None, 0.30000000000000004, -7, True, None,
+                                        "bell\ufffd"]
+    assert cells[4].data_type == "s"
