@@ -107,6 +107,7 @@ def _register() -> None:
         codebook,
         coders,
         coding,
+        export,
         history,
         importing,
         interactive,
@@ -131,6 +132,7 @@ def _register() -> None:
     retrieve.register(app)
     bulk.register(app)
     search.register(app)
+    export.register(app)
 
 
 _register()

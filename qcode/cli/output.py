@@ -1,7 +1,8 @@
 """Rendering: data to stdout as table, CSV or JSON; messages to stderr.
 
 Numbers are rounded only in tables; CSV and JSON carry full precision. Text cells that start with
-`=`, `+`, `-` or `@` are prefixed with `'` in CSV so spreadsheets never run them as formulas.
+`=`, `+`, `-`, `@`, a tab or a carriage return are prefixed with `'` in CSV so spreadsheets never
+run them as formulas (`qcode.coding.cells`).
 
 Everything a command shows passes through here, and what it shows is the text: never rich markup
 (`[laughs]` is a transcript's word, not a style), and never a terminal control sequence (ESC,
@@ -20,6 +21,8 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import typer
+
+from qcode.coding.cells import guard
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -105,21 +108,20 @@ def error(message: str, *, on: Console | None = None) -> None:
     _message(f"error: {one_line(message)}", "red", on)
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
 def csv_safe(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+    """A text cell a spreadsheet will not run (`qcode.coding.cells.guard`; import reverses it)."""
+    return guard(value) if isinstance(value, str) else value
 
 
 def write_csv(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> None:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
+    # A lone `\r` is not quoted when `\n` ends lines; rows holding one are quoted in full.
+    quoting = csv.writer(buf, lineterminator="\n", quoting=csv.QUOTE_ALL)
     writer.writerow(columns)
     for row in rows:
-        writer.writerow(["" if row.get(c) is None else csv_safe(row.get(c)) for c in columns])
+        cells = ["" if row.get(c) is None else csv_safe(row.get(c)) for c in columns]
+        (quoting if any(isinstance(c, str) and "\r" in c for c in cells) else writer).writerow(cells)
     # A file or a pipe gets the data as stored; a terminal never gets its control characters.
     sys.stdout.write(shown(buf.getvalue()) if stdout_is_terminal() else buf.getvalue())
 

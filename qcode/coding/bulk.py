@@ -8,8 +8,9 @@ column is ignored, any other column is refused.
 
 Reading is forgiving where spreadsheets differ (UTF-8 with or without BOM, UTF-16 with BOM,
 CRLF/CR line ends, `;` or TAB delimiters) and undoes the `'` that exports put before cells
-starting with `=`, `+`, `-` or `@` (DESIGN.md §7). Every inserted coding is an `import-coding`
-event in one batch by the person importing, so one `qcode undo` removes the whole import.
+starting with `=`, `+`, `-` or `@`, only where an export put it (DESIGN.md §7; `coding.cells`).
+Every inserted coding is an `import-coding` event in one batch by the person importing, so one
+`qcode undo` removes the whole import.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from qcode.coding.cells import unguard
 from qcode.errors import InputError, QcodeError
 from qcode.store.models import Code, Coder, Coding, Document, coder_key
 
@@ -36,7 +38,6 @@ CSV_COLUMNS = REQUIRED + OPTIONAL
 DELIMITERS = (",", ";", "\t")
 MAX_PROBLEMS = 50
 MAX_BYTES = 200 * 2**20
-_UNESCAPE = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"[0-9]+")
 
 
@@ -99,9 +100,7 @@ def _decode(data: bytes, name: str) -> str:
 
 def unescape(cell: str) -> str:
     """Undo the `'` put before a cell that a spreadsheet would run as a formula."""
-    if len(cell) >= 2 and cell[0] == "'" and cell[1] in _UNESCAPE:
-        return cell[1:]
-    return cell
+    return unguard(cell)
 
 
 class _Broken(Exception):

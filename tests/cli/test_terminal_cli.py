@@ -57,8 +57,11 @@ def _build(cli: Cli, tmp_path: Path) -> dict[str, Path]:
     book = folder / "book.yaml"
     book.write_text(BOOK, "utf-8")
     changed = folder / "changed.yaml"
-    changed.write_text(BOOK + '  - id: platforms\n    label: "Platforms [laughs] [/]"\n'
-                       "    definition: Clients met online.\n", "utf-8")
+    changed.write_text(
+        BOOK + '  - id: platforms\n    label: "Platforms [laughs] [/]"\n'
+        "    definition: Clients met online.\n",
+        "utf-8",
+    )
     made = cli("init", "--codebook", str(book), "--coder", CODER, "--name", "S [bold red]x[/] QQQQQQQQQQ")
     assert made.exit_code == 0, made.stderr
     source = tmp_path / "in [laughs] [" / "b]"
@@ -68,8 +71,7 @@ def _build(cli: Cli, tmp_path: Path) -> dict[str, Path]:
     cases.write_text(f'document,case,sector\n"{DOC}","F1 [/] QQQQQQQQQQ","IT [bold red]x[/]"\n', "utf-8")
     imported = cli("import", str(source / DOC), "--cases", str(cases))
     assert imported.exit_code == 0, imported.stderr
-    for argv in (["tag", "int_001", "t2", "diaspora"],
-                 ["memo", "coding", "1", "[bold red]x[/] QQQQQQQQQQ"]):
+    for argv in (["tag", "int_001", "t2", "diaspora"], ["memo", "coding", "1", "[bold red]x[/] QQQQQQQQQQ"]):
         assert cli(*argv).exit_code == 0
     _plant(tmp_path / "qcode.db")
     exported = tmp_path / "cod [laughs] [" / "b] codings.csv"
@@ -79,8 +81,13 @@ def _build(cli: Cli, tmp_path: Path) -> dict[str, Path]:
     fresh.mkdir(parents=True)
     (fresh / "bad \x1b]0;owned\x07.txt").write_bytes(b"\x00\x01\x02binary" * 50)
     (fresh / "cp \x1b[2J.txt").write_bytes("Interviewer: Čačak i Niš\n".encode("cp1250"))
-    return {"book": book, "changed": changed, "exported": exported, "fresh": fresh.parent,
-            "new": tmp_path / "new [laughs] [" / "b]" / "q.db"}
+    return {
+        "book": book,
+        "changed": changed,
+        "exported": exported,
+        "fresh": fresh.parent,
+        "new": tmp_path / "new [laughs] [" / "b]" / "q.db",
+    }
 
 
 def _plant(db: Path) -> None:
@@ -129,6 +136,11 @@ def _steps(files: dict[str, Path]) -> list[Step]:
         Step(["memo", "--edit", "1", "edited [laughs]"], ["memo entry 1"]),
         Step(["agreement", "--coders", f"{CODER},bo [/]", "--unit", "turn"], ["[/]"], exit_code=1),
         Step(["disagreements", "--coders", f"{CODER},bo [/]", "--unit", "turn"], ["[/]", OSC]),
+        # Exports are data: to a file or a pipe as stored (see the test below for a terminal).
+        *(
+            Step(["export", kind, "-o", str(files["book"].parent / f"{kind} [/].csv")], ["[laughs] [/b]"])
+            for kind in ("segments", "frequencies", "matrix", "cooccurrence", "codebook")
+        ),
         Step(["codings"], [*MARKUP, OSC]),
         Step(["log"], ["[laughs]", OSC]),
         Step(["retrieve", "diaspora"], everything),
@@ -136,8 +148,21 @@ def _steps(files: dict[str, Path]) -> list[Step]:
         Step(["autocode", "diaspora", "--words", "cousin", "--dry-run"], [*MARKUP, OSC]),
         Step(["import-codings", str(files["exported"])], ["[laughs] [/b]"]),
         Step(["code", "int_001"], everything, input="l\nn\nx\n"),
-        Step(["codebook", "add", "--write", "newcode", "--label", "New [laughs] [/]", "--definition", "d",
-              "--file", str(files["changed"])], ["[laughs]"]),
+        Step(
+            [
+                "codebook",
+                "add",
+                "--write",
+                "newcode",
+                "--label",
+                "New [laughs] [/]",
+                "--definition",
+                "d",
+                "--file",
+                str(files["changed"]),
+            ],
+            ["[laughs]"],
+        ),
         Step(["codebook", "load", str(files["book"])], ["[/]"]),
         Step(["import", str(files["fresh"])], ["[laughs] [/b]", OSC, CSI], exit_code=1),
         Step(["init", str(files["new"])], ["[laughs] [/b]"]),
@@ -204,8 +229,9 @@ def test_import_errors_and_warnings_are_one_line_each(cli: Cli, tmp_path: Path) 
     assert warnings[0].startswith(f"warning: {files['fresh']}/b]/cp {CSI}.txt: ")
     assert "decoded as Windows-1250" in warnings[0]
     # and one summary line per stored file, naming it
-    assert all(line.startswith(("error: ", "warning: ", f"cp {CSI}.txt: ")) or line[:1].isdigit()
-               for line in lines), run.stderr
+    assert all(
+        line.startswith(("error: ", "warning: ", f"cp {CSI}.txt: ")) or line[:1].isdigit() for line in lines
+    ), run.stderr
 
 
 def test_json_escapes_every_control_and_reads_back_as_stored(cli: Cli, tmp_path: Path) -> None:
@@ -229,10 +255,25 @@ def test_csv_is_the_stored_data_in_a_file_and_escaped_on_a_terminal(
     _build(cli, tmp_path)
     piped = cli("codings", "--format", "csv")
     assert next(csv.DictReader(io.StringIO(piped.stdout)))["document"] == (
-        "int_001 [laughs] \x1b]0;owned\x07.txt")
+        "int_001 [laughs] \x1b]0;owned\x07.txt"
+    )
     from qcode.cli import output
 
     monkeypatch.setattr(output, "stdout_is_terminal", lambda: True)
     shown = cli("codings", "--format", "csv")
     assert not any(raw in shown.stdout for raw in RAW)
     assert f"int_001 [laughs] {OSC}.txt" in shown.stdout
+
+
+def test_an_export_to_the_terminal_shows_controls_escaped(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from qcode.cli import output
+
+    _build(cli, tmp_path)
+    piped = cli("export", "segments")
+    assert "\x1b]0;owned\x07" in piped.stdout  # a pipe gets the data as stored
+    monkeypatch.setattr(output, "stdout_is_terminal", lambda: True)
+    shown = cli("export", "segments")
+    assert shown.exit_code == 0, shown.stderr
+    assert OSC in shown.stdout and not any(raw in shown.stdout for raw in RAW)

@@ -1,0 +1,3 @@
+"""Tables for analysis: code frequencies, the quote table, case × code matrices, code
+co-occurrence and the codebook, each under the filters of `qcode codings`, written
+deterministically as CSV, TSV, JSON or xlsx (`table.py`)."""
