@@ -104,6 +104,7 @@ def _register() -> None:
         codebook,
         coders,
         coding,
+        db,
         history,
         importing,
         interactive,
@@ -127,6 +128,7 @@ def _register() -> None:
     retrieve.register(app)
     bulk.register(app)
     search.register(app)
+    app.add_typer(db.app, name="db")
 
 
 _register()
