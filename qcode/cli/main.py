@@ -109,6 +109,7 @@ def _register() -> None:
         importing,
         interactive,
         memos,
+        pack,
         project,
         retrieve,
         review,
@@ -129,6 +130,7 @@ def _register() -> None:
     bulk.register(app)
     search.register(app)
     app.add_typer(db.app, name="db")
+    app.add_typer(pack.app, name="pack")
 
 
 _register()

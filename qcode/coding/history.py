@@ -20,9 +20,13 @@ from qcode.errors import QcodeError
 from qcode.store.events import new_batch, record
 from qcode.store.models import Coder, Coding, Event, Memo, utcnow
 
-REVERSIBLE = {"tag", "autocode", "import-coding", "untag", "recode", "memo", "coder", "merge-coder"}
-# Registering a coder changes no one's work: it neither undoes nor stands in the way of an undo.
-NEUTRAL = {"add-coder"}
+REVERSIBLE = {"tag", "autocode", "import-coding", "untag", "recode", "memo", "coder", "merge-coder",
+              "pack-import"}
+# Registering a coder changes no one's work, and a local project's first rows came from a package:
+# neither undoes nor stands in the way of an undo; nor does a coder's offline history (`offline:`
+# events), which records what she did elsewhere, brought in by a `pack-import` that is undoable.
+NEUTRAL = {"add-coder", "pack-init"}
+OFFLINE = "offline:"
 
 
 @dataclass(frozen=True)
@@ -113,7 +117,7 @@ def _state(session: Session, actor: str) -> tuple[list[list[Event]], list[list[E
     undo_of: dict[str, str] = {}
     for events in _batches(session, actor):
         head = events[0]
-        if head.action in NEUTRAL:
+        if head.action in NEUTRAL or head.action.startswith(OFFLINE):
             continue
         by_batch[head.batch] = events
         if head.action == "undo" and head.undoes:

@@ -191,7 +191,9 @@ def _codings(conn: Connection, doc_id: int, name: str, text: str) -> Iterator[Fi
 def _latest_events(conn: Connection, where: Any) -> dict[int, str | None]:
     """target_id → after_json of the newest event matching `where`."""
     newest = (
-        select(func.max(Event.id).label("id")).where(where, Event.target_id.is_not(None))
+        # `offline:` events are a coder's history from elsewhere, not the state of these rows.
+        select(func.max(Event.id).label("id"))
+        .where(where, Event.target_id.is_not(None), Event.action.not_like("offline:%"))
         .group_by(Event.target_id).subquery()
     )
     rows = conn.execute(
