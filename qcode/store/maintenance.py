@@ -76,7 +76,8 @@ def check(session: Session, *, full: bool = False) -> CheckReport:
         try:
             for count, finding in enumerate(found):
                 if count >= MAX_FINDINGS:
-                    report.findings.append(Finding(name, "error", "", None, "… and more of the same"))
+                    report.findings.append(Finding(name, finding.severity, "", None,
+                                                   "… and more of the same"))
                     break
                 report.findings.append(finding)
         except DatabaseError as exc:
