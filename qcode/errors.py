@@ -46,6 +46,11 @@ class CodebookError(InputError):
         self.problems = problems or []
 
 
+class BusyError(QcodeError):
+    """Another command holds the project's write lock for longer than we wait. Exit code 1:
+    nothing was changed, and the same command can simply be run again."""
+
+
 class ProjectError(QcodeError):
     """The project database needs attention (missing, too new, failed migration). Exit code 3."""
 

@@ -107,11 +107,13 @@ def _register() -> None:
         codebook,
         coders,
         coding,
+        db,
         export,
         history,
         importing,
         interactive,
         memos,
+        pack,
         project,
         retrieve,
         review,
@@ -133,6 +135,8 @@ def _register() -> None:
     bulk.register(app)
     search.register(app)
     export.register(app)
+    app.add_typer(db.app, name="db")
+    app.add_typer(pack.app, name="pack")
 
 
 _register()

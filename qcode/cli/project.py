@@ -21,6 +21,10 @@ def init(
     coder: str = typer.Option(
         None, "--coder", help="You: registered as the project's PI and its default coder."
     ),
+    from_pack: Path = typer.Option(
+        None, "--from", help="A package from `qcode pack export`: a coder's local project.",
+        dir_okay=False,
+    ),
 ) -> None:
     """Create a new project, refusing to overwrite an existing one."""
     from qcode.cli.codebook import load_and_report
@@ -29,6 +33,16 @@ def init(
 
     location = _init_location(path)
     url = to_url(location)
+    if from_pack is not None:
+        from qcode.cli.pack import init_from
+        from qcode.errors import UsageError
+
+        if codebook is not None or coder or name:
+            raise UsageError("--from takes the codebook, coder and name from the package")
+        if "://" not in location:
+            Path(location).parent.mkdir(parents=True, exist_ok=True)
+        init_from(from_pack, url, location)
+        return
     book = None
     if codebook is not None:
         from qcode.codebook.parse import load_codebook_file

@@ -27,6 +27,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from qcode.coding.cells import unguard
+from qcode.coding.memos import MAX_MEMO
 from qcode.errors import InputError, QcodeError
 from qcode.store.models import Code, Coder, Coding, Document, coder_key
 
@@ -109,8 +110,15 @@ class _Broken(Exception):
         self.line = line
 
 
+# Python's csv refuses cells over 131,072 characters, but a memo may hold up to MAX_MEMO and the
+# export joins a coding's thread into one cell: allow a few full memos, still a bounded cell.
+FIELD_LIMIT = 8 * MAX_MEMO
+
+
 def _records(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
     """(line the record starts on, cells); `newline=""` lets csv handle CRLF, CR and LF."""
+    if csv.field_size_limit() < FIELD_LIMIT:
+        csv.field_size_limit(FIELD_LIMIT)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     line = 1
     try:

@@ -20,9 +20,13 @@ from qcode.errors import QcodeError
 from qcode.store.events import new_batch, record
 from qcode.store.models import Coder, Coding, Event, Memo, utcnow
 
-REVERSIBLE = {"tag", "autocode", "import-coding", "untag", "recode", "memo", "coder", "merge-coder"}
-# Registering a coder changes no one's work: it neither undoes nor stands in the way of an undo.
-NEUTRAL = {"add-coder"}
+REVERSIBLE = {"tag", "autocode", "import-coding", "untag", "recode", "memo", "coder", "merge-coder",
+              "pack-import"}
+# Registering a coder changes no one's work, and a local project's first rows came from a package:
+# neither undoes nor stands in the way of an undo; nor does a coder's offline history (`offline:`
+# events), which records what she did elsewhere, brought in by a `pack-import` that is undoable.
+NEUTRAL = {"add-coder", "pack-init"}
+OFFLINE = "offline:"
 
 
 @dataclass(frozen=True)
@@ -113,7 +117,7 @@ def _state(session: Session, actor: str) -> tuple[list[list[Event]], list[list[E
     undo_of: dict[str, str] = {}
     for events in _batches(session, actor):
         head = events[0]
-        if head.action in NEUTRAL:
+        if head.action in NEUTRAL or head.action.startswith(OFFLINE):
             continue
         by_batch[head.batch] = events
         if head.action == "undo" and head.undoes:
@@ -131,7 +135,15 @@ def _state(session: Session, actor: str) -> tuple[list[list[Event]], list[list[E
     return applied, redoable
 
 
+def _one_at_a_time(session: Session, actor: str) -> None:
+    """Two undos (or redos) by one coder at once would both pick the same batch."""
+    from qcode.store.postgres import serialize
+
+    serialize(session, f"qcode-history:{actor}")
+
+
 def undo(session: Session, actor: str) -> StepResult:
+    _one_at_a_time(session, actor)
     applied, _ = _state(session, actor)
     target = next((b for b in reversed(applied) if b[0].action in REVERSIBLE), None)
     if target is None:
@@ -150,6 +162,7 @@ def undo(session: Session, actor: str) -> StepResult:
 
 
 def redo(session: Session, actor: str) -> StepResult:
+    _one_at_a_time(session, actor)
     _applied, redoable = _state(session, actor)
     if not redoable:
         raise QcodeError(f"nothing to redo for {actor}")
@@ -167,7 +180,12 @@ def _preload(session: Session, events: list[Event]) -> None:
     """Bring a batch's codings into the session at once (a bulk action may touch thousands)."""
     ids = [e.target_id for e in events if e.target_type == "coding" and e.target_id is not None]
     for start in range(0, len(ids), 500):
-        session.execute(select(Coding).where(Coding.id.in_(ids[start : start + 500]))).all()
+        # Locked, and read afresh: undo checks each row's state, which must not move under it.
+        session.execute(
+            select(Coding).where(Coding.id.in_(ids[start : start + 500]))
+            .order_by(Coding.id).with_for_update(),
+            execution_options={"populate_existing": True},
+        ).all()
 
 
 def _undo_batch_of(session: Session, actor: str, original: str) -> str:
@@ -236,7 +254,8 @@ def _set_coding(session: Session, coding_id: int | None, *, expected: Any, wante
 
 def _set_memo(session: Session, event: Event, *, expected: Any, wanted: Any) -> None:
     memo_id = event.target_id
-    row = session.get(Memo, memo_id) if memo_id is not None else None
+    row = (session.get(Memo, memo_id, with_for_update=True, populate_existing=True)
+           if memo_id is not None else None)
     current = row.text if row is not None else None
     if current != (expected["text"] if expected else None):
         raise QcodeError(f"memo {memo_id} was changed since; nothing was changed")

@@ -79,7 +79,8 @@ def edit_memo(
     force: bool = False,
 ) -> MemoInfo | None:
     """Change (or, with `text=None`, delete) one entry: one's own, or anyone's with `force`."""
-    memo = session.get(Memo, memo_id)
+    # Locked: two edits (or an edit and a delete) of one entry run one after the other.
+    memo = session.get(Memo, memo_id, with_for_update=True, populate_existing=True)
     if memo is None:
         raise NotFoundError(f"no memo entry {memo_id}", hint="`qcode memo KIND NAME` lists a thread with ids")
     if memo.coder_id != author.id and not force:

@@ -157,7 +157,9 @@ def tag(
 
 
 def get_coding(session: Session, coding_id: int) -> Coding:
-    coding = session.get(Coding, coding_id)
+    """The coding, locked for this transaction (it is about to be changed): on PostgreSQL a
+    concurrent untag or recode of the same row waits, then sees what this one left."""
+    coding = session.get(Coding, coding_id, with_for_update=True, populate_existing=True)
     if coding is None:
         raise NotFoundError(f"no coding {coding_id}", hint="run `qcode codings` to list them")
     return coding
@@ -199,7 +201,8 @@ def find_codings(
                 Coding.start == span.start,
                 Coding.end == span.end,
                 Coding.code_id.in_([c.id for c in codes]),
-            )
+            ).order_by(Coding.id).with_for_update(),  # in id order: two untags never deadlock
+            execution_options={"populate_existing": True},
         ).scalars()
     )
     if not found:

@@ -23,7 +23,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from qcode.errors import ProjectError, QcodeError, UsageError
+from qcode.errors import BusyError, ProjectError, QcodeError, UsageError
 
 if TYPE_CHECKING:
     import sqlite3
@@ -125,8 +125,15 @@ def get_engine(url: str, *, create: bool = False) -> Engine:
     parsed = make_url(url)
     kwargs: dict[str, Any] = {}
     path = sqlite_path(url)
+    target = url
     if parsed.get_backend_name() == "sqlite":
         kwargs["connect_args"] = {"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
+    elif parsed.get_backend_name() == "postgresql":
+        from qcode.store import postgres
+
+        target, schema = postgres.split_schema(url)
+        if schema is not None:
+            kwargs["connect_args"] = postgres.connect_args(schema)
     if path is not None and not create:
         if not path.is_file():
             raise ProjectError(
@@ -135,7 +142,7 @@ def get_engine(url: str, *, create: bool = False) -> Engine:
             )
         kwargs["creator"] = _opener(path)
     try:
-        engine = create_engine(url, **kwargs)
+        engine = create_engine(target, **kwargs)
     except ImportError as exc:
         raise _driver_error(parsed, exc) from exc
     except (ArgumentError, SQLAlchemyError) as exc:
@@ -188,8 +195,46 @@ def session_scope(url: str, *, write: bool) -> Iterator[Session]:
             session.commit()
         else:
             session.rollback()
-    except BaseException:
+    except BaseException as exc:
         session.rollback()
+        translated = busy_error(exc) or damaged_error(exc)
+        if translated is not None:
+            raise translated from exc
         raise
     finally:
         session.close()
+
+
+def busy_error(exc: BaseException) -> BusyError | None:
+    """SQLite's busy timeout, or PostgreSQL giving up on a lock (deadlock, lock timeout,
+    serialization failure), as one clear line: the project is busy, nothing changed, retry."""
+    from sqlalchemy.exc import DBAPIError
+
+    if not isinstance(exc, DBAPIError):
+        return None
+    from qcode.store import postgres
+
+    message = str(exc.orig or exc).lower()
+    if "database is locked" in message or "database table is locked" in message:
+        waited = f"for over {BUSY_TIMEOUT_MS // 1000} s "
+    elif postgres.is_transient(exc):
+        waited = ""
+    else:
+        return None
+    return BusyError(
+        f"the project is busy: another qcode command has been writing to it {waited}"
+        "(a large import?); nothing was changed",
+        hint="run the same command again when it has finished",
+    )
+
+
+def damaged_error(exc: BaseException) -> ProjectError | None:
+    from sqlalchemy.exc import DatabaseError
+
+    if not isinstance(exc, DatabaseError):
+        return None
+    message = str(exc.orig or exc).lower()
+    if "malformed" not in message and "not a database" not in message:
+        return None
+    return ProjectError("the project file is damaged (" + message.splitlines()[0][:120] + ")",
+                        hint="run `qcode db check --full`, and restore a backup")

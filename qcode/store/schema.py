@@ -146,6 +146,11 @@ def migrate(engine: Engine, url: str, version: int) -> MigrationReport:
                 if sqlite:
                     _raw_pragma(conn, "foreign_keys = ON")
     except SQLAlchemyError as exc:
+        from qcode.store.engine import busy_error
+
+        busy = busy_error(exc)
+        if busy is not None:
+            raise busy from exc
         where = f"; the backup is {backup}" if backup else ""
         raise ProjectError(f"migration from schema {version} failed: {_short(exc)}{where}") from exc
     return MigrationReport(version, SCHEMA_VERSION, backup)

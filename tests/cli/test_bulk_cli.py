@@ -196,3 +196,28 @@ def test_import_dry_run(proj: Cli, tmp_path: Path) -> None:
     assert run.exit_code == 0, run.stderr
     assert "would import 1 coding" in run.stderr and "dry run" in run.stderr
     assert _dump(tmp_path / "qcode.db") == before
+
+
+def test_header_only_file_changes_nothing(proj: Cli, tmp_path: Path) -> None:
+    before = _dump(tmp_path / "qcode.db")
+    empty = tmp_path / "empty.csv"
+    empty.write_text("document,coder,code,start,end,memo\n", "utf-8")
+    for who in ("ana", "someone_new"):
+        run = proj("import-codings", str(empty), "--coder", who)
+        assert run.exit_code == 0, run.stderr
+        assert "imported 0 codings" in run.stderr
+    assert _dump(tmp_path / "qcode.db") == before
+
+
+def test_long_memo_round_trips(proj: Cli, tmp_path: Path) -> None:
+    memo = ("A long memo about diaspora networks, line after line.\n" * 4000).strip("\n")
+    assert len(memo) > 131_072  # past Python's default csv field limit
+    assert proj("tag", "int_001", "t2", "diaspora", "-m", memo).exit_code == 0
+    exported = proj("codings", "--format", "csv")
+    assert exported.exit_code == 0
+    (tmp_path / "out.csv").write_text(exported.stdout, "utf-8")
+    assert proj("untag", "1").exit_code == 0
+    run = proj("import-codings", str(tmp_path / "out.csv"))
+    assert run.exit_code == 0, run.stderr
+    back = _codings(proj)
+    assert len(back) == 1 and back[0]["memo"] == memo

@@ -136,6 +136,15 @@ def _steps(files: dict[str, Path]) -> list[Step]:
         Step(["memo", "--edit", "1", "edited [laughs]"], ["memo entry 1"]),
         Step(["agreement", "--coders", f"{CODER},bo [/]", "--unit", "turn"], ["[/]"], exit_code=1),
         Step(["disagreements", "--coders", f"{CODER},bo [/]", "--unit", "turn"], ["[/]", OSC]),
+        Step(["db", "check"], [OSC], exit_code=3),  # the planted controls changed texts under their hashes
+        Step(["db", "backup", str(files["book"].parent / "backup [laughs].db")], ["[laughs] [/b]"]),
+        Step(["db", "upgrade"], []),
+        Step(["db", "vacuum"], []),
+        Step(["pack", "export", "--coder", CODER, "-o", str(files["book"].parent / "p [laughs].qpack")],
+             ["[laughs] [/b]"]),
+        # Refused: the planted text no longer matches the hash the package carries.
+        Step(["pack", "import", str(files["book"].parent / "p [laughs].qpack")], ["[laughs] [/b]", OSC],
+             exit_code=1),
         # Exports are data: to a file or a pipe as stored (see the test below for a terminal).
         *(
             Step(["export", kind, "-o", str(files["book"].parent / f"{kind} [/].csv")], ["[laughs] [/b]"])
