@@ -80,10 +80,6 @@ class Scope:
     _attributes: dict[int, dict[str, str | None]] = field(default_factory=dict)
 
     @property
-    def by_id(self) -> dict[int, CodeNode]:
-        return {code.id: code for code in self.codes}
-
-    @property
     def depth(self) -> int:
         return max((len(code.path) for code in self.codes), default=0)
 
