@@ -165,11 +165,22 @@ def _deliver(path: Path | None, write: Callable[[IO[bytes]], int]) -> int:
     try:
         with os.fdopen(fd, "wb") as handle:
             rows = write(handle)
+        os.chmod(temporary, _mode(path))
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
     return rows
+
+
+def _mode(path: Path) -> int:
+    """The mode a new file gets (mkstemp's are private), or the one the old file had."""
+    try:
+        return path.stat().st_mode & 0o777
+    except OSError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask
 
 
 @app.command("frequencies")

@@ -14,9 +14,11 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import and_, bindparam, or_, select
+from sqlalchemy import Select, and_, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from qcode.corpus.segmentation import line_starts
@@ -64,6 +66,21 @@ class DocumentUnits:
         return bisect.bisect_right(self.line_starts, offset)
 
 
+def _near(count: int) -> Select[Any]:
+    """Turns of `count` documents, each within its own offset range (bound as d0, lo0, hi0, …):
+    one statement shape per batch size, so SQLAlchemy compiles it once."""
+    if count not in _NEAR:
+        near = or_(*(and_(Unit.document_id == bindparam(f"d{i}"), Unit.start <= bindparam(f"hi{i}"),
+                          Unit.end >= bindparam(f"lo{i}")) for i in range(count)))
+        _NEAR[count] = (select(Unit.document_id, Unit.start, Unit.end, Unit.number, Unit.speaker)
+                        .where(Unit.kind == "turn", near).order_by(Unit.document_id, Unit.start))
+    return _NEAR[count]
+
+
+_NEAR: dict[int, Select[Any]] = {}
+_TEXTS = select(Document.id, Document.text).where(Document.id.in_(bindparam("ids", expanding=True)))
+
+
 def locate(session: Session, ranges: dict[int, tuple[int, int]]) -> dict[int, DocumentUnits]:
     """Turns and lines of each document around its `(lo, hi)` offset range, a few dozen
     documents a query."""
@@ -72,33 +89,31 @@ def locate(session: Session, ranges: dict[int, tuple[int, int]]) -> dict[int, Do
     items = list(ranges.items())
     for first in range(0, len(items), BATCH):
         batch = items[first:first + BATCH]
-        near = or_(*(and_(Unit.document_id == doc_id, Unit.start <= hi, Unit.end >= lo)
-                     for doc_id, (lo, hi) in batch))
-        for doc_id, start, end, number, speaker in connection.execute(
-            select(Unit.document_id, Unit.start, Unit.end, Unit.number, Unit.speaker)
-            .where(Unit.kind == "turn", near).order_by(Unit.document_id, Unit.start)
-        ):
+        params: dict[str, int] = {}
+        for i, (doc_id, (lo, hi)) in enumerate(batch):
+            params.update({f"d{i}": doc_id, f"lo{i}": lo, f"hi{i}": hi})
+        for doc_id, start, end, number, speaker in connection.execute(_near(len(batch)), params):
             units = found[doc_id]
             units.turn_starts.append(start)
             units.turn_ends.append(end)
             units.turns.append((number, speaker))
-        ids = [doc_id for doc_id, _ in batch]
-        for doc_id, text in connection.execute(
-            select(Document.id, Document.text).where(Document.id.in_(ids))
-        ):
+        for doc_id, text in connection.execute(_TEXTS, {"ids": [doc_id for doc_id, _ in batch]}):
             found[doc_id].line_starts = line_starts(text)
     return found
 
 
 def offset_ranges(rows: Iterable[Sequence[Any]]) -> dict[int, tuple[int, int]]:
-    """Rows of (document id, start, end, …) → each document's range of offsets to locate: from
-    the first start to the last end (which covers the last character of every coding)."""
+    """Rows of (document id, start, end, …), grouped by document → each document's range of
+    offsets to locate: from the first start to the last end (covering every coding's last
+    character)."""
     ranges: dict[int, tuple[int, int]] = {}
-    for row in rows:
-        doc_id, start, end = row[0], row[1], row[2]
-        known = ranges.get(doc_id)
-        if known is None:
-            ranges[doc_id] = (start, end)
-        elif start < known[0] or end > known[1]:
-            ranges[doc_id] = (min(start, known[0]), max(end, known[1]))
+    for doc_id, group in groupby(rows, _DOCUMENT):
+        same = list(group)
+        lo, hi = min(map(_START, same)), max(map(_END, same))
+        if doc_id in ranges:  # not grouped after all: widen
+            lo, hi = min(lo, ranges[doc_id][0]), max(hi, ranges[doc_id][1])
+        ranges[doc_id] = (lo, hi)
     return ranges
+
+
+_DOCUMENT, _START, _END = itemgetter(0), itemgetter(1), itemgetter(2)

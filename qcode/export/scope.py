@@ -94,10 +94,6 @@ class Scope:
     where_documents: set[int] | None = None  # documents `--where` lets through (None: all)
 
     @property
-    def by_id(self) -> dict[int, CodeNode]:
-        return {code.id: code for code in self.codes}
-
-    @property
     def depth(self) -> int:
         return max((len(code.path) for code in self.codes), default=0)
 

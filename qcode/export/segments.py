@@ -35,8 +35,10 @@ def segments(session: Session, flt: ExportFilter, *, no_text: bool = False) -> T
     if not no_text:
         private.add(at["text"])
     numbers = {at[n] for n in ("turn", "line_start", "line_end", "start", "end")}
+    varying = {at["memo"]} | (set() if no_text else {at["text"]})
+    text = frozenset(set(range(len(columns))) - numbers)
     return Table("segments", columns, _rows(session, scope, len(levels), no_text),
-                 private=frozenset(private), text=frozenset(set(range(len(columns))) - numbers))
+                 private=frozenset(private), text=text, repeated=text - varying)
 
 
 def _rows(session: Session, scope: Scope, depth: int, no_text: bool) -> Iterator[tuple[Any, ...]]:

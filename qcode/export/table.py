@@ -39,6 +39,7 @@ class Table:
     private: frozenset[int] = frozenset()  # columns whose cells hold names or transcript text
     private_header: frozenset[int] = frozenset()  # columns whose heading is such a name
     text: frozenset[int] | None = None  # columns holding only str or None (a faster check)
+    repeated: frozenset[int] = frozenset()  # text columns whose values recur from row to row
 
 
 @dataclass(frozen=True)
@@ -51,19 +52,30 @@ class WriteOptions:
 
 @dataclass
 class _Cells:
-    """Turns a row into the cells to write: pseudonyms, then the formula guard."""
+    """Turns a row into the cells to write: pseudonyms, then the formula guard.
+
+    A table that says which columns hold text (`Table.text`) gets a quicker look at each row:
+    values of its `repeated` columns are checked once each, the other text cells joined and
+    scanned at once, and a row that needs nothing is passed on as it is."""
 
     table: Table
     options: WriteOptions
     guard_text: bool
     private: list[int] = field(default_factory=list)
-    _texts: Callable[[Sequence[Any]], Iterable[Any]] | None = None
+    _varying: Callable[[Sequence[Any]], Iterable[Any]] | None = None
+    _repeated: Callable[[Sequence[Any]], Iterable[Any]] = lambda row: ()
+    _safe: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         if self.options.pseudonyms is not None:
             self.private = sorted(self.table.private)
-        elif self.table.text is not None and len(self.table.text) > 1:
-            self._texts = operator.itemgetter(*sorted(self.table.text))
+            return
+        if self.table.text is None:
+            return
+        repeated = sorted(self.table.repeated & self.table.text)
+        varying = sorted(self.table.text - self.table.repeated)
+        self._varying = _getter(varying)
+        self._repeated = _getter(repeated)
 
     def header(self) -> list[str]:
         names = list(self.table.columns)
@@ -74,16 +86,30 @@ class _Cells:
 
     def _plain(self, joined: str) -> bool:
         """Whether text cells joined by NULs (a NUL first) hold no cell `guard` would change and
-        no carriage return: the usual row, passed on as it is without a look at each cell."""
+        no carriage return."""
         if "\r" in joined:
             return False
         return not self.guard_text or not (
             "\x00=" in joined or "\x00+" in joined or "\x00-" in joined or "\x00@" in joined
             or "\x00\t" in joined or "\x00'" in joined)
 
+    def plain(self, row: Sequence[Any]) -> bool:
+        """Whether the row is written as it is (always False without `Table.text`)."""
+        if self._varying is None:
+            return False
+        safe = self._safe
+        for value in self._repeated(row):
+            if value and value not in safe:
+                if not self._plain("\x00" + value):
+                    return False
+                if len(safe) > 100_000:
+                    safe.clear()  # memory stays bounded whatever the values
+                safe.add(value)
+        return self._plain("\x00" + "\x00".join(filter(None, self._varying(row))))
+
     def row(self, row: Sequence[Any]) -> tuple[Sequence[Any], bool]:
         """The cells, and whether one holds a carriage return."""
-        if self._texts is not None and self._plain("\x00" + "\x00".join(filter(None, self._texts(row)))):
+        if self.plain(row):
             return row, False
         cells = list(row)
         if self.private:
@@ -94,6 +120,15 @@ class _Cells:
         if self.guard_text:
             cells = [guard(c) if c.__class__ is str else c for c in cells]
         return cells, any(c.__class__ is str and "\r" in c for c in cells)
+
+
+def _getter(indexes: list[int]) -> Callable[[Sequence[Any]], Iterable[Any]]:
+    if not indexes:
+        return lambda row: ()
+    if len(indexes) == 1:
+        index = indexes[0]
+        return lambda row: (row[index],)
+    return operator.itemgetter(*indexes)
 
 
 def write_table(table: Table, out: IO[bytes], options: WriteOptions) -> int:
@@ -127,10 +162,20 @@ def _write_csv(cells: _Cells, out: IO[bytes]) -> int:
     quoting = csv.writer(stream, delimiter=delimiter, lineterminator="\n", quoting=csv.QUOTE_ALL)
     writer.writerow(cells.header())
     count = 0
+    plain: list[Sequence[Any]] = []  # rows passed on as they are, written a batch at a time
     for row in cells.table.rows:
+        count += 1
+        if cells.plain(row):
+            plain.append(row)
+            if len(plain) >= 1000:
+                writer.writerows(plain)
+                plain.clear()
+            continue
+        writer.writerows(plain)
+        plain.clear()
         values, carriage_return = cells.row(row)
         (quoting if carriage_return else writer).writerow(values)
-        count += 1
+    writer.writerows(plain)
     stream.flush()
     stream.detach()
     return count

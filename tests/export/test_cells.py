@@ -18,7 +18,7 @@ from tests.export.conftest import INT_001, INT_002, INT_003, INT_004
 
 # Text weighted towards the characters that matter here.
 cells = st.text(alphabet=st.sampled_from(["'", "=", "+", "-", "@", "\t", "\r", "\n", "a", " ",
-                                          "ž", "🙂", '"', ","]) | st.characters(), max_size=12)
+                                          "ž", "🙂", '"', ","]) | st.characters(codec="utf-8"), max_size=12)
 
 
 @given(cells)

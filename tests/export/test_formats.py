@@ -98,6 +98,24 @@ def test_tsv_quotes_cells_with_tabs_and_line_breaks(exp: Cli) -> None:
     assert any("\n" in cell for row in rows for cell in row)
 
 
+def test_a_new_file_gets_the_usual_mode_and_an_old_one_keeps_its_own(exp: Cli, tmp_path: Path) -> None:
+    import os
+    import stat
+
+    mask = os.umask(0o022)
+    try:
+        new = tmp_path / "new.csv"
+        assert exp("export", "matrix", "-o", str(new)).exit_code == 0
+        assert stat.S_IMODE(new.stat().st_mode) == 0o644
+        old = tmp_path / "old.csv"
+        old.write_text("x")
+        old.chmod(0o600)
+        assert exp("export", "matrix", "-o", str(old)).exit_code == 0
+        assert stat.S_IMODE(old.stat().st_mode) == 0o600 and old.read_text() != "x"
+    finally:
+        os.umask(mask)
+
+
 def test_a_failed_export_leaves_the_old_file(exp: Cli, tmp_path: Path) -> None:
     target = tmp_path / "quotes.csv"
     target.write_text("old\n")
