@@ -34,11 +34,16 @@ def import_(
     ),
     max_mb: int = typer.Option(50, "--max-mb", help="Refuse files larger than this (MB)."),
 ) -> None:
-    """Import transcripts (.txt .md .docx .odt .rtf .pdf .vtt .srt .html .json)."""
+    """Import transcripts (.txt .md .docx .odt .rtf .pdf .vtt .srt .html .json), or REFI-QDA
+    projects (.qdpx .qde) from NVivo, ATLAS.ti, MAXQDA or QualCoder."""
+    from qcode.cli.refi import split_refi
     from qcode.corpus.importing import ImportOptions, collect_paths
 
     if not paths and cases is None:
         raise typer.BadParameter("give transcript files or folders, or --cases FILE")
+    paths, refi_failures = split_refi(paths or [], update=update)
+    if refi_failures is not None and not paths and cases is None:
+        raise typer.Exit(1 if refi_failures else 0)
     options = ImportOptions(
         update=update,
         merge_aliases=merge_aliases,
@@ -47,7 +52,7 @@ def import_(
     )
     case_map = _read_cases(cases)
     collected = collect_paths(paths or [])
-    failures = list(collected.errors)
+    failures = list(collected.errors) + (refi_failures or [])
     for message in collected.errors:
         error(message)
     done: set[str] = set()

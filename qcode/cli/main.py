@@ -104,6 +104,7 @@ def _register() -> None:
         codebook,
         coders,
         coding,
+        export,
         history,
         importing,
         interactive,
@@ -127,6 +128,7 @@ def _register() -> None:
     retrieve.register(app)
     bulk.register(app)
     search.register(app)
+    export.register(app)
 
 
 _register()

@@ -20,6 +20,7 @@ import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import select
@@ -374,10 +375,12 @@ def _insert(session: Session, row: _Checked, coder: Coder, *, actor: str, batch:
 def insert_coding(
     session: Session, doc: Document, start: int, end: int, code: Code, coder: Coder, *,
     memo: str | None, actor: str, action: str, batch: str,
+    uuid: str | None = None, created_at: datetime | None = None,
 ) -> Coding:
     """`coding.add_coding` for callers that know the coding is new (they loaded what exists):
     no lookup per row, and the event's actor may differ from the coding's coder, so that
-    whoever ran an import can undo it as one action."""
+    whoever ran an import can undo it as one action. `uuid` and `created_at` keep an
+    exchanged coding's identity and time (REFI-QDA imports)."""
     from qcode.coding.tagging import snapshot
     from qcode.corpus.anchoring import context
     from qcode.store.events import record
@@ -387,6 +390,10 @@ def insert_coding(
         document_id=doc.id, code_id=code.id, coder_id=coder.id, layer="coding",
         start=start, end=end, quote=doc.text[start:end], prefix=prefix, suffix=suffix,
     )
+    if uuid is not None:
+        coding.uuid = uuid
+    if created_at is not None:
+        coding.created_at = created_at
     session.add(coding)
     session.flush()
     owner = "" if coder.name == actor else f" ({coder.name})"

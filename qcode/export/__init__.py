@@ -1,0 +1,1 @@
+"""Exports: tables for analysis and exchange files for other tools."""

@@ -1,0 +1,222 @@
+"""`qcode import FILE.qdpx`: a REFI-QDA project into a new or existing qcode project.
+
+Everything goes through the core functions a person's own commands use: coders through the
+roster (a closed roster refuses unknown users), codes as a new codebook version, documents
+through the corpus importer (units, full-text index, cases), codings through the coding insert
+(one undoable batch), notes as memo entries credited to their authors. Rows keep the file's
+GUIDs as their uuids and are matched by them first, so importing the same file twice changes
+nothing and a project exported by qcode comes back as it was. The caller runs this in one
+transaction: any error leaves the project as it was.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from qcode.export.refi.import_state import ImportReport, ImportState
+from qcode.export.refi.sources import Prepared, PreparedSource
+from qcode.store.models import Case, Code, Coder, Document
+
+if TYPE_CHECKING:
+    from qcode.codebook.model import Code as BookCode
+    from qcode.codebook.model import Codebook
+    from qcode.corpus.cases import CaseRow
+    from qcode.export.refi.project_read import RefiValue
+
+
+def import_prepared(
+    session: Session, prepared: Prepared, *, actor: str, batch: str, update: bool = False
+) -> ImportReport:
+    """Store a prepared REFI-QDA file; the caller's transaction makes it all or nothing."""
+    from qcode.export.refi.project_notes import store_codings, store_memos
+
+    state = ImportState(session, prepared, actor=actor, batch=batch, update=update)
+    _users(state)
+    _codebook(state)
+    for item in prepared.sources:
+        state.docs[item.source.guid] = _document(state, item)
+    _cases(state)
+    store_codings(state)
+    store_memos(state)
+    session.flush()
+    return state.report
+
+
+# --- coders ---------------------------------------------------------------------------------------
+
+
+def _users(state: ImportState) -> None:
+    from qcode.coding.coders import get_or_create_coder, lookup
+
+    project = state.prepared.project
+    used = {c.user for s in state.prepared.sources for c in s.codings}
+    used |= {n.user for n in project.notes} | {s.source.user for s in state.prepared.sources}
+    ours = project.origin.lower().startswith("qcode")
+    for user in project.users:
+        name = user.name or f"user {user.guid[:8]}"
+        if not ours and user.guid not in used and name.lower() in project.origin.lower():
+            continue  # the tool's own pseudo-user (ATLAS.ti writes one called "ATLAS.ti")
+        coder: Coder | None = state.by_uuid(Coder, user.guid) or lookup(state.session, name)
+        if coder is not None:
+            state.report.coders_matched.append(coder.name)
+        else:
+            coder = get_or_create_coder(state.session, name)
+            state.keep_uuid(Coder, coder, user.guid)
+            state.report.coders_new.append(coder.name)
+        state.coders[user.guid] = coder
+
+
+# --- codes ----------------------------------------------------------------------------------------
+
+
+def _codebook(state: ImportState) -> None:
+    """New codes join the project's codebook as its next version; codes it has (by GUID) stay
+    as they are."""
+    from qcode.codebook.store import current_codebook, list_versions, load_codebook
+    from qcode.export.refi.codebook import build_codes
+
+    session, project = state.session, state.prepared.project
+    rows = list(session.execute(select(Code)).scalars())
+    by_uuid = {row.uuid: row for row in rows}
+    current = current_codebook(session)
+    known = {c.guid: by_uuid[c.guid].key for c in project.codes if c.guid in by_uuid}
+    siblings: Counter[str | None] = Counter(c.parent for c in current.codes) if current else Counter()
+    coded = frozenset(c.code for s in state.prepared.sources for c in s.codings if c.code)
+    built = build_codes(project.codes, origin=project.origin, known=known,
+                        taken=[r.key for r in rows], siblings=siblings, coded=coded)
+    if built.codes:
+        taken = frozenset(v.label for v in list_versions(session))
+        book = _merged(state, current, built.codes, taken)
+        result = load_codebook(session, book, source=None, actor=state.actor)
+        state.report.codes_added, state.report.codebook_version = len(result.added), result.version
+        rows = list(session.execute(select(Code)).scalars())
+        fresh = {row.key: row for row in rows}
+        for key, gid in built.guids.items():
+            state.keep_uuid(Code, fresh[key], gid)
+    by_key = {row.key: row for row in rows}
+    state.codes = {gid: by_key[key] for gid, key in built.keys.items() if key in by_key}
+
+
+def _merged(
+    state: ImportState, current: Codebook | None, new: list[BookCode], taken: frozenset[str]
+) -> Codebook:
+    from qcode.codebook.edit import next_label
+    from qcode.codebook.model import Codebook
+
+    project, file = state.prepared.project, state.prepared.file
+    if current is None:
+        about = f"Imported from {file}" + (f" ({project.origin})" if project.origin else "") + "."
+        return Codebook(name=project.name or Path(file).stem, version="1", description=about,
+                        codes=tuple(new))
+    label = next_label(current.version, taken | {current.version})
+    state.report.warnings.append(
+        f"{len(new)} new codes joined the codebook (version {label}); a YAML codebook file you "
+        "load later must have them too")
+    return replace(current, version=label, codes=(*current.codes, *new), source=None)
+
+
+# --- documents ------------------------------------------------------------------------------------
+
+
+def _document(state: ImportState, item: PreparedSource) -> Document:
+    from qcode.corpus.importing import ImportOptions, store_document
+    from qcode.corpus.text import sha256_text
+
+    session = state.session
+    doc = state.by_uuid(Document, item.source.guid)
+    name = doc.name if doc is not None else item.name
+    if doc is None:
+        same = session.execute(select(Document).where(Document.name == name)).scalar()
+        if same is not None and same.sha256 != sha256_text(item.parsed.text):
+            name = _free_name(session, name)
+            state.report.warnings.append(f"{item.name}: another document has that name; imported as {name}")
+    outcome = store_document(session, Path(name), item.parsed, ImportOptions(update=state.update))
+    state.report.documents[outcome.status] += 1
+    if outcome.orphaned:
+        state.report.warnings.append(f"{name}: {outcome.orphaned} codings lost their text in the update")
+    stored: Document = session.execute(select(Document).where(Document.name == name)).scalar_one()
+    if outcome.status != "unchanged":
+        stored.source_path, stored.source_format = state.prepared.file, state.prepared.kind
+        state.keep_uuid(Document, stored, item.source.guid)
+    return stored
+
+
+def _free_name(session: Session, name: str) -> str:
+    path, number = PurePosixPath(name), 1
+    while True:
+        number += 1
+        candidate = f"{path.stem} ({number}){path.suffix}" if path.suffix else f"{name} ({number})"
+        if session.execute(select(Document.id).where(Document.name == candidate)).first() is None:
+            return candidate
+
+
+# --- cases and variables --------------------------------------------------------------------------
+
+
+def _cases(state: ImportState) -> None:
+    """Cases with their variables as attributes; variables given on a source go to its case (one
+    named after the document when it has none, as qcode's own import does)."""
+    from qcode.corpus.cases import CaseRow, apply_case
+    from qcode.export.refi.xml import derived_guid
+
+    project = state.prepared.project
+    variables = {v.guid: v.name for v in project.variables if v.name}
+    placed: set[int] = set()
+    for case in project.cases:
+        existing = state.by_uuid(Case, case.guid)
+        docs = [state.docs[g] for g in case.sources if g in state.docs]
+        fallback = Path(docs[0].name).stem if docs else f"case {case.guid[:8]}"
+        name = existing.name if existing else (case.name or fallback)
+        row = CaseRow(name[:255], _attributes(state, case.values, variables))
+        _ensure(state, row, case.guid, existing)
+        for doc in docs:
+            if doc.id in placed:
+                state.report.dropped["documents in a second case (kept in the first)"] += 1
+                continue
+            placed.add(doc.id)
+            apply_case(state.session, doc.id, row)
+        if case.description and case.description.strip():
+            state.report.dropped["case descriptions"] += 1
+    for item in state.prepared.sources:
+        values = _attributes(state, item.source.values, variables)
+        if not values:
+            continue
+        doc = state.docs[item.source.guid]
+        state.session.refresh(doc)
+        owner = state.session.get(Case, doc.case_id) if doc.case_id else None
+        row = CaseRow(owner.name if owner else Path(doc.name).stem, values)
+        _ensure(state, row, derived_guid("case of", item.source.guid), owner)
+        apply_case(state.session, doc.id, row)
+
+
+def _attributes(
+    state: ImportState, values: Sequence[RefiValue], variables: dict[str, str]
+) -> dict[str, str | None]:
+    found: dict[str, str | None] = {}
+    for value in values:
+        name = variables.get(value.variable) if value.variable else None
+        if name is None:
+            state.report.dropped["values of undeclared variables"] += 1
+            continue
+        found[name[:128]] = value.value
+    return found
+
+
+def _ensure(state: ImportState, row: CaseRow, guid: str, existing: Case | None) -> None:
+    """The row's case, created or updated; a case made now keeps the file's GUID."""
+    from qcode.corpus.cases import ensure_case
+
+    before = existing or state.by_uuid(Case, guid) or state.session.execute(
+        select(Case).where(Case.name == row.case)).scalar()
+    case = state.session.get(Case, ensure_case(state.session, row))
+    assert case is not None
+    if before is None:
+        state.keep_uuid(Case, case, guid)
+    state.report.cases["matched" if before is not None else "imported"] += 1
