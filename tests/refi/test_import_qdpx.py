@@ -304,3 +304,54 @@ def test_a_codebook_is_not_a_project(tmp_path: Path) -> None:
     result = fresh("import", str(copy))
     assert result.exit_code == 1
     assert "not a REFI-QDA project" in result.stderr and "qcode codebook import" in result.stderr
+
+
+def test_lenient_reading_of_variants_real_tools_write(tmp_path: Path) -> None:
+    """A project file not called project.qde, a draft namespace, braced upper-case GUIDs, an
+    empty <Sets/>, a source with no name found by its base name, no users at all, and a
+    variable given on the source rather than on a case."""
+    code, source = "{" + C1.upper() + "}", "{" + S1.upper() + "}"
+    xml = f"""<?xml version="1.0" encoding="utf-8"?>
+    <Project xmlns="urn:QDA-XML:project:0:10" name="Trial">
+     <CodeBook><Codes><Code guid="{code}" name="Fairs" isCodable="1" color="#F80"/></Codes></CodeBook>
+     <Variables><Variable guid="{U1}" name="Region" typeOfVariable="Text"/></Variables>
+     <Sources><TextSource guid="{source}" plainTextPath="Interview 1.TXT">
+      <PlainTextSelection guid="{U2}" startPosition="0" endPosition="6"><Coding guid="{C2}">
+       <CodeRef targetGUID="{code.lower()}"/></Coding></PlainTextSelection>
+      <VariableValue><VariableRef targetGUID="{U1}"/><TextValue>Šumadija</TextValue></VariableValue>
+     </TextSource></Sources>
+     <Sets/>
+    </Project>"""
+    path = tmp_path / "Project.qdpx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("Trial.qde", xml)
+        archive.writestr("SOURCES/interview 1.txt", "Vienna, the fair.\n")
+    fresh = _fresh(tmp_path)
+    messages = _import(fresh, path, coder="mira")
+    assert "namespace urn:QDA-XML:project:0:10" in messages
+    (coding,) = _codings(fresh)
+    assert (coding["document"], coding["code"], coding["text"], coding["coder"]) == (
+        "Interview 1.TXT", "fairs", "Vienna", "mira")
+    shown = json.loads(fresh("codebook", "show", "--format", "json").stdout)
+    assert shown[0]["colour"] == "#ff8800" and shown[0]["uuid"] == C1
+    cases = json.loads(fresh("cases", "--format", "json").stdout)
+    assert [(c["name"], c["attributes"]) for c in cases] == [("Interview 1", {"Region": "Šumadija"})]
+    docs = json.loads(fresh("docs", "--format", "json").stdout)
+    assert docs[0]["uuid"] == S1
+
+
+@pytest.mark.postgres
+def test_round_trip_through_postgres(small: Cli, pg_empty: str, tmp_path: Path) -> None:
+    out, back = tmp_path / "small.qdpx", tmp_path / "back.qdpx"
+    assert small("export", "qdpx", str(out)).exit_code == 0
+    pg = Cli(tmp_path, pg_empty)
+    assert pg("init").exit_code == 0
+    _import(pg, out)
+    again = _import(pg, out)
+    assert "0 codings added, 4 unchanged" in again and "0 memos added, 5 unchanged" in again
+    assert pg("export", "qdpx", str(back)).exit_code == 0
+    fresh = _fresh(tmp_path)
+    _import(fresh, back)
+    before, after = dump(small.db), dump(fresh.db)
+    for table in before:
+        assert after[table] == before[table], table

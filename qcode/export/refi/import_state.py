@@ -46,6 +46,7 @@ class ImportState:
         self.docs: dict[str, Document] = {}  # source guid ->
         self.codings: dict[str, int] = {}  # coding guid -> coding id
         self._fallback: Coder | None = None
+        self._claimed: dict[Any, set[str]] = {}  # GUIDs given to rows in this import, by model
 
     def coder(self, guid: str | None) -> Coder:
         """The coder for a user GUID; work with no known user is credited to the person importing."""
@@ -59,10 +60,15 @@ class ImportState:
         return self._fallback
 
     def by_uuid(self, model: Any, uuid: str) -> Any:
-        return self.session.execute(select(model).where(model.uuid == uuid)).scalar()
+        # Without autoflush: a lookup per item must not flush the whole import each time.
+        with self.session.no_autoflush:
+            return self.session.execute(select(model).where(model.uuid == uuid)).scalar()
 
     def keep_uuid(self, model: Any, row: Any, uuid: str) -> None:
         """Give a new row the file's GUID, unless another row of its kind has it already."""
-        if row.uuid != uuid and self.by_uuid(model, uuid) is None:
+        claimed = self._claimed.setdefault(model, set())
+        if row.uuid == uuid or uuid in claimed:
+            return
+        if self.by_uuid(model, uuid) is None:
             row.uuid = uuid
-            self.session.flush()
+            claimed.add(uuid)

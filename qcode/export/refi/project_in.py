@@ -17,7 +17,7 @@ from dataclasses import replace
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from qcode.export.refi.import_state import ImportReport, ImportState
@@ -168,20 +168,19 @@ def _cases(state: ImportState) -> None:
 
     project = state.prepared.project
     variables = {v.guid: v.name for v in project.variables if v.name}
+    known = _Cases(state)
     placed: set[int] = set()
     for case in project.cases:
-        existing = state.by_uuid(Case, case.guid)
+        existing = known.by_uuid.get(case.guid)
         docs = [state.docs[g] for g in case.sources if g in state.docs]
         fallback = Path(docs[0].name).stem if docs else f"case {case.guid[:8]}"
         name = existing.name if existing else (case.name or fallback)
-        row = CaseRow(name[:255], _attributes(state, case.values, variables))
-        _ensure(state, row, case.guid, existing)
-        for doc in docs:
-            if doc.id in placed:
-                state.report.dropped["documents in a second case (kept in the first)"] += 1
-                continue
-            placed.add(doc.id)
-            apply_case(state.session, doc.id, row)
+        case_id = known.ensure(CaseRow(name[:255], _attributes(state, case.values, variables)), case.guid)
+        mine = [d.id for d in docs if d.id not in placed]
+        state.report.dropped["documents in a second case (kept in the first)"] += len(docs) - len(mine)
+        placed.update(mine)
+        if mine:  # what `apply_case` does, once for all the case's documents
+            state.session.execute(update(Document).where(Document.id.in_(mine)).values(case_id=case_id))
         if case.description and case.description.strip():
             state.report.dropped["case descriptions"] += 1
     for item in state.prepared.sources:
@@ -192,7 +191,7 @@ def _cases(state: ImportState) -> None:
         state.session.refresh(doc)
         owner = state.session.get(Case, doc.case_id) if doc.case_id else None
         row = CaseRow(owner.name if owner else Path(doc.name).stem, values)
-        _ensure(state, row, derived_guid("case of", item.source.guid), owner)
+        known.ensure(row, derived_guid("case of", item.source.guid))
         apply_case(state.session, doc.id, row)
 
 
@@ -209,14 +208,25 @@ def _attributes(
     return found
 
 
-def _ensure(state: ImportState, row: CaseRow, guid: str, existing: Case | None) -> None:
-    """The row's case, created or updated; a case made now keeps the file's GUID."""
-    from qcode.corpus.cases import ensure_case
+class _Cases:
+    """The project's cases by uuid and by name, read once."""
 
-    before = existing or state.by_uuid(Case, guid) or state.session.execute(
-        select(Case).where(Case.name == row.case)).scalar()
-    case = state.session.get(Case, ensure_case(state.session, row))
-    assert case is not None
-    if before is None:
-        state.keep_uuid(Case, case, guid)
-    state.report.cases["matched" if before is not None else "imported"] += 1
+    def __init__(self, state: ImportState) -> None:
+        self.state = state
+        cases = list(state.session.execute(select(Case)).scalars())
+        self.by_uuid = {c.uuid: c for c in cases}
+        self.by_name = {c.name: c for c in cases}
+
+    def ensure(self, row: CaseRow, guid: str) -> int:
+        """The row's case, created or updated (`ensure_case`); a case made now keeps the GUID."""
+        from qcode.corpus.cases import ensure_case
+
+        before = self.by_uuid.get(guid) or self.by_name.get(row.case)
+        case = self.state.session.get(Case, ensure_case(self.state.session, row))
+        assert case is not None
+        if before is None:
+            if guid not in self.by_uuid:
+                case.uuid = guid
+            self.by_uuid[case.uuid], self.by_name[case.name] = case, case
+        self.state.report.cases["matched" if before is not None else "imported"] += 1
+        return case.id

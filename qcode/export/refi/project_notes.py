@@ -34,24 +34,29 @@ def _ids_of(state: ImportState, model: Any, uuids: list[str]) -> dict[str, int]:
 
 
 def store_codings(state: ImportState) -> None:
-    from qcode.coding.bulk import insert_coding
+    from qcode.coding.bulk import NewCoding, insert_codings
 
     session, report = state.session, state.report
-    wanted = [c.guid for item in state.prepared.sources for c in item.codings]
-    by_uuid = _ids_of(state, Coding, wanted)
+    by_uuid = _ids_of(state, Coding, [c.guid for item in state.prepared.sources for c in item.codings])
     existing = {
         (d, c, k, s, e)
         for d, c, k, s, e in session.execute(
             select(Coding.document_id, Coding.code_id, Coding.coder_id, Coding.start, Coding.end)
             .where(Coding.layer == "coding", Coding.document_id.in_([d.id for d in state.docs.values()]))
-        ).all()
+        ).tuples()
     }
+    new: list[NewCoding] = []
+    guids: list[str] = []
+    pending: set[str] = set()
     for item in state.prepared.sources:
         doc = state.docs[item.source.guid]
         for span in item.codings:
             if span.guid in by_uuid:
                 state.codings[span.guid] = by_uuid[span.guid]
                 report.codings["unchanged"] += 1
+                continue
+            if span.guid in pending:
+                report.dropped["codings repeating another's GUID"] += 1
                 continue
             code = state.codes.get(span.code) if span.code else None
             if code is None:
@@ -66,14 +71,13 @@ def store_codings(state: ImportState) -> None:
                 report.dropped["codings the project already has"] += 1
                 continue
             existing.add(key)
-            coding = insert_coding(
-                session, doc, span.start, span.end, code, coder, memo=None, actor=state.actor,
-                action="import-coding", batch=state.batch,
-                uuid=span.guid, created_at=span.created,
-            )
-            by_uuid[span.guid] = coding.id
-            state.codings[span.guid] = coding.id
-            report.codings["added"] += 1
+            new.append(NewCoding(doc, span.start, span.end, code, coder, span.guid, span.created))
+            guids.append(span.guid)
+            pending.add(span.guid)
+    for guid, coding in zip(guids, insert_codings(session, new, actor=state.actor, action="import-coding",
+                                                  batch=state.batch), strict=True):
+        state.codings[guid] = coding.id
+    report.codings["added"] += len(new)
 
 
 @dataclass(frozen=True)
