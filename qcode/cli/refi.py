@@ -134,9 +134,15 @@ def split_refi(paths: list[Path], *, update: bool) -> tuple[list[Path], list[str
     """`qcode import`: import the REFI-QDA files among `paths`; the other paths and the REFI
     failures (None when there were no REFI files)."""
     refi = [p for p in paths if p.suffix.lower() in REFI_SUFFIXES and not p.is_dir()]
-    if not refi:
+    books = [p for p in paths if p.suffix.lower() == ".qdc" and not p.is_dir()]
+    if not refi and not books:
         return paths, None
-    return [p for p in paths if p not in refi], import_refi(refi, update=update)
+    failures = import_refi(refi, update=update)
+    for book in books:
+        failures.append(f"{book}: a .qdc is a codebook, not a project; "
+                        f"run `qcode codebook import {book} -o codebook.yaml`, then `qcode codebook load`")
+        error(failures[-1])
+    return [p for p in paths if p not in refi and p not in books], failures
 
 
 def _report_import(path: Path, report: ImportReport) -> None:

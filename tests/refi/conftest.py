@@ -60,7 +60,8 @@ def dump(db: Path) -> dict[str, list[tuple[Any, ...]]]:
         "codes": "select c.uuid, c.key, c.label, p.key, c.position, c.brief, c.definition, c.when_to_use, "
                  "c.when_not_to_use, c.examples_json, c.colour, c.retired, c.applicable "
                  "from codes c left join codes p on p.id = c.parent_id",
-        "codings": "select g.uuid, d.uuid, k.uuid, r.uuid, g.start, g.\"end\", g.quote, g.layer, "
+        "codings": "select g.uuid, d.uuid, k.uuid, r.uuid, g.start, g.\"end\", g.quote, g.prefix, g.suffix, "
+                   "g.anchor, g.layer, "
                    "strftime('%Y-%m-%dT%H:%M:%S', g.created_at) from codings g "
                    "join documents d on d.id = g.document_id join codes k on k.id = g.code_id "
                    "join coders r on r.id = g.coder_id",

@@ -355,3 +355,29 @@ def test_round_trip_through_postgres(small: Cli, pg_empty: str, tmp_path: Path) 
     before, after = dump(small.db), dump(fresh.db)
     for table in before:
         assert after[table] == before[table], table
+
+
+def test_a_category_with_old_codings_comes_back_as_it_was(small: Cli, tmp_path: Path) -> None:
+    from tests.cli.test_codebook_cli import V1
+
+    later = tmp_path / "later.yaml"
+    text = V1.replace('version: "1.0"', 'version: "1.1"')
+    held = "definition: What held exporting back."
+    text = text.replace(held, held + "\n    apply: false")
+    later.write_text(text, "utf-8")
+    assert small("codebook", "load", str(later)).exit_code == 0
+    out = tmp_path / "small.qdpx"
+    assert small("export", "qdpx", str(out)).exit_code == 0
+    fresh = _fresh(tmp_path)
+    _import(fresh, out)
+    before, after = dump(small.db), dump(fresh.db)
+    assert after["codes"] == before["codes"] and after["codings"] == before["codings"]
+    assert any(row[1] == "barriers" and not row[12] for row in after["codes"])
+
+
+def test_a_qdc_given_to_import_says_what_to_run(tmp_path: Path) -> None:
+    fresh = _fresh(tmp_path)
+    result = fresh("import", str(sample("spec-1.5_annexA1_codebook.qdc")))
+    assert result.exit_code == 1
+    assert "qcode codebook import" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1

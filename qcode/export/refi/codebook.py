@@ -252,7 +252,8 @@ def build_codes(
 ) -> BuiltCodes:
     """qcode codes for the REFI codes not in `known` (guid -> id of a code already present).
     `taken`: ids in use; `siblings`: children a parent id already has (new ones go after);
-    `coded`: guids of codes with codings in the file (they stay applicable)."""
+    `coded`: guids of codes with codings in the file: from other tools such a code is applicable
+    (MAXQDA codes its parents); a file qcode wrote keeps its categories as they were."""
     from qcode.codebook.model import Code
 
     ours = origin.lower().startswith("qcode")
@@ -290,7 +291,7 @@ def build_codes(
             counterexamples=tuple(fields.get("counterexamples", ())),
             colour=item.colour if item.colour != inherited else None, memo=_text(fields.get("memo")),
             renamed_from=old, retired=bool(fields.get("retired", False)),
-            apply=item.codable or item.guid in coded, parent=parent_key, position=position,
+            apply=item.codable or (item.guid in coded and not ours), parent=parent_key, position=position,
         ))
     return BuiltCodes(built, keys, guids)
 

@@ -46,7 +46,7 @@ class ImportState:
         self.docs: dict[str, Document] = {}  # source guid ->
         self.codings: dict[str, int] = {}  # coding guid -> coding id
         self._fallback: Coder | None = None
-        self._claimed: dict[Any, set[str]] = {}  # GUIDs given to rows in this import, by model
+        self._uuids: dict[Any, dict[str, int]] = {}
 
     def coder(self, guid: str | None) -> Coder:
         """The coder for a user GUID; work with no known user is credited to the person importing."""
@@ -59,16 +59,19 @@ class ImportState:
         self.report.credited[self._fallback.name] += 1
         return self._fallback
 
+    def uuids(self, model: Any) -> dict[str, int]:
+        """uuid -> id of every row of a table (read once), with the GUIDs given out since."""
+        if model not in self._uuids:
+            self._uuids[model] = dict(self.session.execute(select(model.uuid, model.id)).tuples().all())
+        return self._uuids[model]
+
     def by_uuid(self, model: Any, uuid: str) -> Any:
-        # Without autoflush: a lookup per item must not flush the whole import each time.
-        with self.session.no_autoflush:
-            return self.session.execute(select(model).where(model.uuid == uuid)).scalar()
+        found = self.uuids(model).get(uuid)
+        return None if found is None else self.session.get(model, found)
 
     def keep_uuid(self, model: Any, row: Any, uuid: str) -> None:
         """Give a new row the file's GUID, unless another row of its kind has it already."""
-        claimed = self._claimed.setdefault(model, set())
-        if row.uuid == uuid or uuid in claimed:
-            return
-        if self.by_uuid(model, uuid) is None:
+        known = self.uuids(model)
+        if row.uuid != uuid and uuid not in known:
             row.uuid = uuid
-            claimed.add(uuid)
+            known[uuid] = row.id

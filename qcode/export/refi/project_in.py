@@ -40,8 +40,9 @@ def import_prepared(
     state = ImportState(session, prepared, actor=actor, batch=batch, update=update)
     _users(state)
     _codebook(state)
+    names = dict(session.execute(select(Document.name, Document.sha256)).tuples().all())
     for item in prepared.sources:
-        state.docs[item.source.guid] = _document(state, item)
+        state.docs[item.source.guid] = _document(state, item, names)
     _cases(state)
     store_codings(state)
     store_memos(state)
@@ -125,35 +126,36 @@ def _merged(
 # --- documents ------------------------------------------------------------------------------------
 
 
-def _document(state: ImportState, item: PreparedSource) -> Document:
+def _document(state: ImportState, item: PreparedSource, names: dict[str, str]) -> Document:
+    """The source as a document (by GUID, else by name and text, else new); `names` maps the
+    project's document names to their texts' SHA-256."""
     from qcode.corpus.importing import ImportOptions, store_document
     from qcode.corpus.text import sha256_text
 
     session = state.session
     doc = state.by_uuid(Document, item.source.guid)
     name = doc.name if doc is not None else item.name
-    if doc is None:
-        same = session.execute(select(Document).where(Document.name == name)).scalar()
-        if same is not None and same.sha256 != sha256_text(item.parsed.text):
-            name = _free_name(session, name)
-            state.report.warnings.append(f"{item.name}: another document has that name; imported as {name}")
+    if doc is None and name in names and names[name] != sha256_text(item.parsed.text):
+        name = _free_name(names, name)
+        state.report.warnings.append(f"{item.name}: another document has that name; imported as {name}")
     outcome = store_document(session, Path(name), item.parsed, ImportOptions(update=state.update))
     state.report.documents[outcome.status] += 1
     if outcome.orphaned:
         state.report.warnings.append(f"{name}: {outcome.orphaned} codings lost their text in the update")
     stored: Document = session.execute(select(Document).where(Document.name == name)).scalar_one()
+    names[name] = stored.sha256
     if outcome.status != "unchanged":
         stored.source_path, stored.source_format = state.prepared.file, state.prepared.kind
         state.keep_uuid(Document, stored, item.source.guid)
     return stored
 
 
-def _free_name(session: Session, name: str) -> str:
+def _free_name(names: dict[str, str], name: str) -> str:
     path, number = PurePosixPath(name), 1
     while True:
         number += 1
         candidate = f"{path.stem} ({number}){path.suffix}" if path.suffix else f"{name} ({number})"
-        if session.execute(select(Document.id).where(Document.name == candidate)).first() is None:
+        if candidate not in names:
             return candidate
 
 
@@ -169,7 +171,7 @@ def _cases(state: ImportState) -> None:
     project = state.prepared.project
     variables = {v.guid: v.name for v in project.variables if v.name}
     known = _Cases(state)
-    placed: set[int] = set()
+    placed: dict[int, int] = {}  # document id -> its case
     for case in project.cases:
         existing = known.by_uuid.get(case.guid)
         docs = [state.docs[g] for g in case.sources if g in state.docs]
@@ -178,11 +180,15 @@ def _cases(state: ImportState) -> None:
         case_id = known.ensure(CaseRow(name[:255], _attributes(state, case.values, variables)), case.guid)
         mine = [d.id for d in docs if d.id not in placed]
         state.report.dropped["documents in a second case (kept in the first)"] += len(docs) - len(mine)
-        placed.update(mine)
-        if mine:  # what `apply_case` does, once for all the case's documents
-            state.session.execute(update(Document).where(Document.id.in_(mine)).values(case_id=case_id))
+        placed.update(dict.fromkeys(mine, case_id))
         if case.description and case.description.strip():
             state.report.dropped["case descriptions"] += 1
+    if placed:  # what `apply_case` does, for every document at once
+        rows = [{"id": doc_id, "case_id": case_id} for doc_id, case_id in placed.items()]
+        state.session.execute(update(Document).execution_options(synchronize_session=False), rows)
+        for doc in state.docs.values():
+            if doc.id in placed:
+                state.session.expire(doc, ["case_id"])
     for item in state.prepared.sources:
         values = _attributes(state, item.source.values, variables)
         if not values:

@@ -45,6 +45,7 @@ def store_codings(state: ImportState) -> None:
             .where(Coding.layer == "coding", Coding.document_id.in_([d.id for d in state.docs.values()]))
         ).tuples()
     }
+    ours = state.prepared.origin.lower().startswith("qcode")  # its codings are as they were
     new: list[NewCoding] = []
     guids: list[str] = []
     pending: set[str] = set()
@@ -62,7 +63,7 @@ def store_codings(state: ImportState) -> None:
             if code is None:
                 report.dropped["codings of codes the file does not define"] += 1
                 continue
-            if not code.applicable:
+            if not code.applicable and not ours:  # a category of this project, coded elsewhere
                 report.dropped[f"codings of the category {code.key} (not applied directly)"] += 1
                 continue
             coder = state.coder(span.user)
