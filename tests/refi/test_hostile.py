@@ -169,3 +169,12 @@ def test_an_encrypted_member(target: Cli, tmp_path: Path) -> None:
 
 def test_a_file_that_does_not_exist(target: Cli, tmp_path: Path) -> None:
     _refused(target, tmp_path / "missing.qdpx", "does not exist")
+
+
+def test_a_codebook_with_entities(cli: Cli, tmp_path: Path) -> None:
+    path, out = tmp_path / "laughs.qdc", tmp_path / "book.yaml"
+    path.write_text(LAUGHS.replace("Project", "CodeBook"), "utf-8")
+    result = cli("codebook", "import", str(path), "-o", str(out), db=False)
+    assert result.exit_code == 1
+    assert "DTD" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert not out.exists()

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import Cli
-from tests.refi.conftest import dump, everything, make_qdpx, sample, units
+from tests.refi.conftest import dump, everything, make_qdpx, sample, samples, units
 
 U1, U2 = "11111111-1111-4111-8111-111111111111", "22222222-2222-4222-8222-222222222222"
 C1, C2 = "33333333-3333-4333-8333-333333333333", "44444444-4444-4444-8444-444444444444"
@@ -225,6 +225,16 @@ Line two.</PlainTextContent><Coding guid="{U2}"><CodeRef targetGUID="{C1}"/></Co
 # --- real exports ----------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("path", samples("*.qd[ep]*"), ids=lambda p: p.name)
+def test_every_sample_project_imports_once(path: Path, tmp_path: Path) -> None:
+    fresh = _fresh(tmp_path)
+    _import(fresh, path)
+    once = everything(fresh.db)
+    assert once["coders"], "every sample names at least one user"
+    _import(fresh, path)
+    assert everything(fresh.db) == once
+
+
 def test_atlas_ti_blank_project(tmp_path: Path) -> None:
     fresh = _fresh(tmp_path)
     _import(fresh, sample("atlasti-win-23.2_blank-project.qdpx"))
@@ -381,3 +391,35 @@ def test_a_qdc_given_to_import_says_what_to_run(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "qcode codebook import" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_sample_interviews_of_every_format_round_trip(tmp_path: Path) -> None:
+    """Real corpus files (txt, md, docx, odt, vtt, srt; Latin and Cyrillic) with their cases,
+    coded through the autocoder: the export validates and comes back whole."""
+    from tests.conftest import INTERVIEWS, SAMPLE_CODEBOOK
+    from tests.refi.conftest import assert_valid, project_xml
+
+    by_suffix: dict[str, list[Path]] = {}
+    for path in sorted(INTERVIEWS.glob("int_*")):
+        by_suffix.setdefault(path.suffix, []).append(path)
+    chosen = [p for paths in by_suffix.values() for p in paths[:2]]
+    chosen += [p for p in sorted(INTERVIEWS.glob("int_*.txt")) if "Ђ" in p.read_text("utf-8")
+               or "ђ" in p.read_text("utf-8")][:1]
+    source = Cli(tmp_path, tmp_path / "source.db")
+    assert source("init", "--codebook", str(SAMPLE_CODEBOOK), "--coder", "ana").exit_code == 0
+    run = source("import", *map(str, chosen), "--cases", str(INTERVIEWS / "cases.csv"))
+    assert run.exit_code == 0, run.stderr
+    assert source("autocode", "online_platforms", "--words", "upwork,freelancer,platform",
+                  "--unit", "sentence").exit_code == 0
+    assert source("autocode", "diaspora", "--words", "cousin,uncle,brother", "--unit", "sentence",
+                  "--coder", "ben").exit_code == 0
+    out = tmp_path / "sample.qdpx"
+    assert source("export", "qdpx", str(out)).exit_code == 0
+    assert_valid(project_xml(out), "Project.xsd")
+    fresh = _fresh(tmp_path)
+    _import(fresh, out)
+    before, after = dump(source.db), dump(fresh.db)
+    assert len(before["documents"]) == len(set(chosen)) and before["codings"]
+    assert any("ђ" in row[2].lower() for row in before["documents"])
+    for table in before:
+        assert after[table] == before[table], table
