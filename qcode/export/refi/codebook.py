@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from qcode.errors import InputError
@@ -293,6 +293,10 @@ def build_codes(
             renamed_from=old, retired=bool(fields.get("retired", False)),
             apply=item.codable or (item.guid in coded and not ours), parent=parent_key, position=position,
         ))
+    ids = {k.casefold() for k in keys.values()}
+    built = [c if not any(r.casefold() in ids for r in c.renamed_from) else
+             replace(c, renamed_from=tuple(r for r in c.renamed_from if r.casefold() not in ids))
+             for c in built]  # an old id may not be a current one
     return BuiltCodes(built, keys, guids)
 
 

@@ -117,6 +117,9 @@ def _merged(
         return Codebook(name=project.name or Path(file).stem, version="1", description=about,
                         codes=tuple(new))
     label = next_label(current.version, taken | {current.version})
+    present = {c.id for c in (*current.codes, *new)}
+    # A parent the project keeps only as a retired row (not in its codebook) cannot hold them.
+    new = [c if c.parent is None or c.parent in present else replace(c, parent=None) for c in new]
     state.report.warnings.append(
         f"{len(new)} new codes joined the codebook (version {label}); a YAML codebook file you "
         "load later must have them too")
