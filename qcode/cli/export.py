@@ -68,6 +68,7 @@ SUFFIXES = {
     ".json": "json",
     ".xlsx": "xlsx",
     ".md": "md",
+    ".qdc": "qdc",
     ".yaml": "yaml",
     ".yml": "yaml",
 }
@@ -311,7 +312,8 @@ def codebook(
         "--format",
         "-f",
         metavar="FORMAT",
-        help="csv (default), tsv, json, xlsx, md or yaml; taken from -o FILE's suffix when not given.",
+        help="csv (default), tsv, json, xlsx, md, yaml or qdc (REFI-QDA); "
+        "taken from -o FILE's suffix when not given.",
     ),
     document: str = DOC_OPTION,
     code: str = CODE_OPTION,
@@ -332,6 +334,14 @@ def codebook(
 
     flt = _filter(document, code, coder, speaker, where, round_, exact)
     out = Output(output, fmt, excel, raw, None)
+    if out.format == "qdc":  # REFI-QDA: the whole codebook, for NVivo, ATLAS.ti, MAXQDA
+        from qcode.cli.refi import qdc_bytes
+
+        data = qdc_bytes()
+        _deliver(out.path, lambda stream: stream.write(data) and 1)
+        if out.path is not None:
+            info(f"wrote {out.path}")
+        return
     if out.format not in (*TABLE_FORMATS, *core.TEXT_FORMATS):
         raise UsageError(
             f"--format takes {', '.join((*TABLE_FORMATS, *core.TEXT_FORMATS))} "
@@ -351,4 +361,7 @@ def codebook(
 
 
 def register(main: typer.Typer) -> None:
+    from qcode.cli import codebook, refi
+
+    refi.register(app, codebook.app)
     main.add_typer(app, name="export")

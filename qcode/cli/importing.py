@@ -56,10 +56,12 @@ def import_(
     ),
     fmt: Format = FORMAT_OPTION,
 ) -> None:
-    """Import transcripts (.txt .md .docx .odt .rtf .pdf .vtt .srt .html .json).
+    """Import transcripts (.txt .md .docx .odt .rtf .pdf .vtt .srt .html .json), or REFI-QDA
+    projects (.qdpx .qde) from NVivo, ATLAS.ti, MAXQDA or QualCoder.
 
     One line per file on stderr names the speaker convention detected and any rule that fired.
     """
+    from qcode.cli.refi import split_refi
     from qcode.corpus.importing import ImportOptions, collect_paths
     from qcode.corpus.ingest.base import SpeakerPolicy
 
@@ -67,6 +69,9 @@ def import_(
         raise typer.BadParameter("give transcript files or folders, or --cases FILE")
     if max_mb < 1:
         raise typer.BadParameter("--max-mb takes a whole number of megabytes, 1 or more")
+    paths, refi_failures = split_refi(paths or [], update=update)
+    if refi_failures is not None and not paths and cases is None:
+        raise typer.Exit(1 if refi_failures else 0)
     options = ImportOptions(
         update=update,
         merge_aliases=merge_aliases,
@@ -76,7 +81,7 @@ def import_(
         follow_links=follow_links,
     )
     collected = collect_paths(paths or [], follow_links=follow_links)
-    failures = list(collected.errors)
+    failures = list(collected.errors) + (refi_failures or [])
     for message in collected.errors:
         error(message)
     if dry_run:

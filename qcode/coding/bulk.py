@@ -21,15 +21,17 @@ import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from qcode.coding.cells import unguard
 from qcode.coding.memos import MAX_MEMO
 from qcode.errors import InputError, QcodeError
-from qcode.store.models import Code, Coder, Coding, Document, coder_key
+from qcode.store.models import Code, Coder, Coding, Document, coder_key, new_uuid
 
 REQUIRED = ("document", "coder", "code", "start", "end")
 OPTIONAL = ("memo",)
@@ -381,10 +383,12 @@ def _insert(session: Session, row: _Checked, coder: Coder, *, actor: str, batch:
 def insert_coding(
     session: Session, doc: Document, start: int, end: int, code: Code, coder: Coder, *,
     memo: str | None, actor: str, action: str, batch: str,
+    uuid: str | None = None, created_at: datetime | None = None,
 ) -> Coding:
     """`coding.add_coding` for callers that know the coding is new (they loaded what exists):
     no lookup per row, and the event's actor may differ from the coding's coder, so that
-    whoever ran an import can undo it as one action."""
+    whoever ran an import can undo it as one action. `uuid` and `created_at` keep an
+    exchanged coding's identity and time (REFI-QDA imports)."""
     from qcode.coding.tagging import snapshot
     from qcode.corpus.anchoring import context
     from qcode.store.events import record
@@ -394,6 +398,10 @@ def insert_coding(
         document_id=doc.id, code_id=code.id, coder_id=coder.id, layer="coding",
         start=start, end=end, quote=doc.text[start:end], prefix=prefix, suffix=suffix,
     )
+    if uuid is not None:
+        coding.uuid = uuid
+    if created_at is not None:
+        coding.created_at = created_at
     session.add(coding)
     session.flush()
     owner = "" if coder.name == actor else f" ({coder.name})"
@@ -409,3 +417,61 @@ def insert_coding(
         add_memo(session, "coding", coding.id, f"coding {coding.id}", memo, coder, batch=batch,
                  actor=actor)
     return coding
+
+
+@dataclass(frozen=True)
+class NewCoding:
+    """One coding for `insert_codings`; `uuid` and `created_at` keep an exchanged coding's."""
+
+    document: Document
+    start: int
+    end: int
+    code: Code
+    coder: Coder
+    uuid: str | None = None
+    created_at: datetime | None = None
+
+
+def insert_codings(
+    session: Session, items: list[NewCoding], *, actor: str, action: str, batch: str,
+) -> list[Coding]:
+    """`insert_coding` for many new codings at once (no memos): one statement inserts them all
+    and one more their events, so a large import does not pay a round trip per coding."""
+    from qcode.coding.tagging import snapshot
+    from qcode.corpus.anchoring import context
+    from qcode.store.events import record_many
+
+    values: list[dict[str, Any]] = []
+    uuids: list[str] = []
+    for item in items:
+        prefix, suffix = context(item.document.text, item.start, item.end)
+        uuids.append(item.uuid or new_uuid())
+        row: dict[str, Any] = {
+            "document_id": item.document.id, "code_id": item.code.id, "coder_id": item.coder.id,
+            "layer": "coding", "start": item.start, "end": item.end,
+            "quote": item.document.text[item.start:item.end], "prefix": prefix, "suffix": suffix,
+            "uuid": uuids[-1],
+        }
+        if item.created_at is not None:
+            row["created_at"] = item.created_at
+        values.append(row)
+    if not values:
+        return []
+    # One executemany (RETURNING would cost a statement per row on SQLite), then the rows back
+    # by their uuids, which are new and unique.
+    session.execute(insert(Coding), values)
+    found: dict[str, Coding] = {}
+    for start in range(0, len(uuids), 500):
+        chunk = uuids[start : start + 500]
+        found.update((c.uuid, c) for c in session.scalars(select(Coding).where(Coding.uuid.in_(chunk))))
+    rows = [found[u] for u in uuids]
+    events = []
+    for item, coding in zip(items, rows, strict=True):
+        owner = "" if item.coder.name == actor else f" ({item.coder.name})"
+        events.append({
+            "actor": actor, "action": action, "target_type": "coding", "target_id": coding.id,
+            "after": snapshot(coding, session), "batch": batch,
+            "summary": f"{action} {item.document.name} c{item.start}-{item.end} {item.code.key}{owner}",
+        })
+    record_many(session, events)
+    return rows

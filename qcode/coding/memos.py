@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, select
@@ -60,12 +61,19 @@ def resolve_memo_target(session: Session, kind: str, ref: str | None) -> tuple[i
 
 def add_memo(
     session: Session, kind: str, target_id: int | None, name: str, text: str, author: Coder,
-    *, batch: str, actor: str | None = None,
+    *, batch: str, actor: str | None = None, uuid: str | None = None,
+    created_at: datetime | None = None, updated_at: datetime | None = None,
 ) -> MemoInfo:
     """Append an entry to the thread on a target, credited to `author`; `actor` (who ran the
-    command, by default the author) is who the event log says made the change."""
+    command, by default the author) is who the event log says made the change. `uuid` and the
+    times keep an exchanged memo's identity and dates (REFI-QDA imports)."""
     text = _checked(text)
     memo = Memo(target_type=kind, target_id=target_id, coder_id=author.id, text=text)
+    if uuid is not None:
+        memo.uuid = uuid
+    if created_at is not None:
+        memo.created_at = created_at
+        memo.updated_at = updated_at or created_at
     session.add(memo)
     session.flush()
     record(session, actor=actor or author.name, action="memo", target_type=f"memo:{kind}",

@@ -140,11 +140,32 @@ def _steps(files: dict[str, Path]) -> list[Step]:
         Step(["db", "backup", str(files["book"].parent / "backup [laughs].db")], ["[laughs] [/b]"]),
         Step(["db", "upgrade"], []),
         Step(["db", "vacuum"], []),
-        Step(["pack", "export", "--coder", CODER, "-o", str(files["book"].parent / "p [laughs].qpack")],
-             ["[laughs] [/b]"]),
+        Step(
+            ["pack", "export", "--coder", CODER, "-o", str(files["book"].parent / "p [laughs].qpack")],
+            ["[laughs] [/b]"],
+        ),
         # Refused: the planted text no longer matches the hash the package carries.
-        Step(["pack", "import", str(files["book"].parent / "p [laughs].qpack")], ["[laughs] [/b]", OSC],
-             exit_code=1),
+        Step(
+            ["pack", "import", str(files["book"].parent / "p [laughs].qpack")],
+            ["[laughs] [/b]", OSC],
+            exit_code=1,
+        ),
+        Step(["export", "qdpx", str(files["book"].parent / "p [laughs].qdpx")], ["[laughs] [/b]"]),
+        Step(["export", "memos", "-o", str(files["book"].parent / "memos [laughs].csv")], ["[laughs] [/b]"]),
+        Step(
+            ["export", "codebook", "--format", "qdc", "-o", str(files["book"].parent / "c [laughs].qdc")],
+            ["[laughs] [/b]"],
+        ),
+        Step(
+            [
+                "codebook",
+                "import",
+                str(files["book"].parent / "c [laughs].qdc"),
+                "-o",
+                str(files["book"].parent / "from-qdc [laughs].yaml"),
+            ],
+            ["[laughs] [/b]"],
+        ),
         # Exports are data: to a file or a pipe as stored (see the test below for a terminal).
         *(
             Step(["export", kind, "-o", str(files["book"].parent / f"{kind} [/].csv")], ["[laughs] [/b]"])
