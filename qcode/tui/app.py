@@ -23,7 +23,6 @@ from qcode.tui import motion
 from qcode.tui.actions import DocumentStore, Outcome
 from qcode.tui.codebook import CodebookPanel
 from qcode.tui.data import CodeEntry, ScreenCoding, answers, progress
-from qcode.tui.dialogs import ChoiceScreen, ConfirmScreen, HelpScreen, MemoScreen
 from qcode.tui.fuzzy import choose
 from qcode.tui.transcript import Shown, Transcript
 
@@ -212,6 +211,8 @@ class CodingApp(App[str]):
             return
         entry = choice.entry
         if choice.confirm and entry.can_apply:
+            from qcode.tui.dialogs import ConfirmScreen
+
             question = Text(f"{self._verb()} {entry.key} — {entry.label}")
             question.append(f" to {self._where()}?\n" if self.mode[0] == "apply" else "?\n")
             question.append(choice.reason, style="dim")
@@ -307,6 +308,8 @@ class CodingApp(App[str]):
         text = self.store.document.text
         choices = [Text(f"{c.code}  c{c.start}-{c.end}  {' '.join(text[c.start:c.end].split())[:50]}")
                    for c in same]
+        from qcode.tui.dialogs import ChoiceScreen
+
         def chosen(index: int | None) -> None:
             if index is not None:
                 then(same[index])
@@ -363,6 +366,8 @@ class CodingApp(App[str]):
             if text is not None:
                 self._do(lambda: self.store.memo(coding_id, text))
 
+        from qcode.tui.dialogs import MemoScreen
+
         self.push_screen(MemoScreen(name, thread), save)
 
     def action_step(self, redo: bool) -> None:
@@ -391,6 +396,8 @@ class CodingApp(App[str]):
         self._do(self.store.refresh)
 
     def action_help(self) -> None:
+        from qcode.tui.dialogs import HelpScreen
+
         self.push_screen(HelpScreen())
 
     def action_leave(self) -> None:

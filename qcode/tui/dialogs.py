@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import OptionList, Static, TextArea
+from textual.widgets import OptionList, Static
 
 KEYS = """\
 Move        ←/→ character   ctrl+←/→ or b/w word   ↑/↓ line   home/end   pgup/pgdn
@@ -91,16 +91,20 @@ class MemoScreen(ModalScreen[str | None]):
                     shown.append(f"{author}: ", style="bold")
                     shown.append(body + "\n")
                 yield Static(shown if self.thread else Text("no entries yet", style="dim"))
+            from textual.widgets import TextArea  # the editor loads only when a memo is written
+
             area = TextArea(id="memo-text")
             area.cursor_blink = False
             yield area
             yield Static("ctrl+s: save    Esc: cancel", classes="hint")
 
     def on_mount(self) -> None:
-        self.query_one(TextArea).focus()
+        self.query_one("#memo-text").focus()
 
     def action_save(self) -> None:
-        text = self.query_one(TextArea).text
+        from textual.widgets import TextArea
+
+        text = self.query_one("#memo-text", TextArea).text
         self.dismiss(text if text.strip() else None)
 
     def action_cancel(self) -> None:

@@ -139,3 +139,26 @@ def test_a_terminal_gets_the_screen(project_cli: Cli, monkeypatch: pytest.Monkey
     assert "session ended on int_001.txt as ana: 1 coding added, 0 removed" in run.stderr
     assert run.stdout == ""
     assert [(c[0], c[2]) for c in stored(project_cli.db)] == [("diaspora", span(T2)[0])]  # type: ignore[arg-type]
+
+
+def test_full_screen_needs_a_real_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from qcode.tui.launch import full_screen_available
+
+    class Tty:
+        def __init__(self, tty: bool) -> None:
+            self.tty = tty
+
+        def isatty(self) -> bool:
+            return self.tty
+
+    monkeypatch.setattr(sys, "stdout", Tty(True))
+    monkeypatch.setattr(sys, "stdin", Tty(True))
+    monkeypatch.setenv("TERM", "xterm-256color")
+    assert full_screen_available()
+    monkeypatch.setenv("TERM", "dumb")
+    assert not full_screen_available()
+    monkeypatch.setenv("TERM", "xterm-256color")
+    monkeypatch.setattr(sys, "stdin", Tty(False))  # keys from a pipe: the prompts read them
+    assert not full_screen_available()
