@@ -34,7 +34,7 @@ OPEN = """
 import asyncio, sys, time
 start = time.perf_counter()
 from qcode.store.engine import session_scope
-url, which = sys.argv[1], sys.argv[2]
+url, which, width, height = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 async def main():
     if which == "floor":
         from textual.app import App
@@ -48,11 +48,11 @@ async def main():
         with session_scope(url, write=False) as session:
             setup = prepare_screen(session, "long_interview", "bench")
         app = build_app(url, setup)
-    async with app.run_test(size=(%d, %d)) as pilot:
+    async with app.run_test(size=(width, height)) as pilot:
         await pilot.pause()
         print(time.perf_counter() - start)
 asyncio.run(main())
-""" % SIZE
+"""
 
 
 def long_transcript(folder: Path) -> Path:
@@ -86,7 +86,7 @@ def time_open(url: str, which: str, runs: int = 7) -> float:
     env = {**os.environ, **BYTECODE_ENV}
     samples = []
     for index in range(runs + 1):
-        out = subprocess.run([PYTHON, "-c", OPEN, url, which], env=env, check=True,
+        out = subprocess.run([PYTHON, "-c", OPEN, url, which, *map(str, SIZE)], env=env, check=True,
                              capture_output=True, text=True).stdout
         if index:  # the first run only compiles and warms the file cache
             samples.append(float(out.strip().splitlines()[-1]))

@@ -112,6 +112,7 @@ def _register() -> None:
         retrieve,
         review,
         search,
+        stats,
     )
 
     project.register(app)
@@ -127,6 +128,7 @@ def _register() -> None:
     retrieve.register(app)
     bulk.register(app)
     search.register(app)
+    stats.register(app)
 
 
 _register()
