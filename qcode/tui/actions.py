@@ -20,7 +20,14 @@ from qcode.coding.history import StepResult
 from qcode.errors import QcodeError
 from qcode.store.engine import session_scope
 from qcode.store.models import Coding, Document, Event, coder_key
-from qcode.tui.data import CodeEntry, DocumentData, ScreenCoding, load_codes, load_codings
+from qcode.tui.data import (
+    CodeEntry,
+    DocumentData,
+    ScreenCoding,
+    codebook_version,
+    load_codes,
+    load_codings,
+)
 
 T = TypeVar("T")
 
@@ -42,26 +49,29 @@ class DocumentStore:
 
     def __init__(self, url: str, document: DocumentData, coder: str, *,
                  codes: Iterable[CodeEntry] = (), codings: Iterable[ScreenCoding] = (),
-                 shortcuts: Iterable[str] = ()) -> None:
+                 shortcuts: Iterable[str] = (), codebook: int | None = None) -> None:
         self.url = url
         self.document = document
         self.coder = coder
         self.codings: dict[int, ScreenCoding] = {c.id: c for c in codings}
         self.codes: list[CodeEntry] = list(codes)
         self.shortcuts = list(shortcuts)  # code keys for F1..F9, fixed while the screen is open
+        self._version = codebook  # the codebook version `codes` was read from
 
     # --- reading -------------------------------------------------------------------------
 
     def load(self) -> None:
         with session_scope(self.url, write=False) as session:
             self.codings = {c.id: c for c in load_codings(session, self.document.id)}
-            self.codes = load_codes(session)
+            self.codes, self._version = load_codes(session), codebook_version(session)
 
     def _reload(self, session: Session, ours: Iterable[int] = ()) -> str | None:
         """Read the codings (and codebook) again; describe changes that are not in `ours`."""
         before = self.codings
         now = {c.id: c for c in load_codings(session, self.document.id)}
-        self.codes = load_codes(session)
+        version = codebook_version(session)
+        if version != self._version:  # someone loaded a new codebook meanwhile
+            self.codes, self._version = load_codes(session), version
         self.codings = now
         return describe_others(before, now, set(ours), self.coder)
 

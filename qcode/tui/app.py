@@ -103,7 +103,7 @@ class CodingApp(App[str]):
         self.last_action = "opened"
         self.note: Text | None = None
         self.added = self.removed = 0
-        self.shortcuts: list[str] = []
+        self.shortcuts: list[str] = list(store.shortcuts)
 
     # --- building ------------------------------------------------------------------------
 
@@ -113,7 +113,7 @@ class CodingApp(App[str]):
             transcript = Transcript(doc.text, doc.turns, doc.units, id="transcript")
             transcript.border_title = doc.name + (f" · case {doc.case}" if doc.case else "")
             yield transcript
-            yield CodebookPanel(id="side")
+            yield CodebookPanel(self.store.codes, self._counts(), self._shortcut_names(), id="side")
         yield StatusLine(id="status")
         yield Static(HINTS, id="keys")
 
@@ -126,12 +126,11 @@ class CodingApp(App[str]):
         return self.query_one(CodebookPanel)
 
     def on_mount(self) -> None:
-        self.shortcuts = list(self.store.shortcuts)
         units = self.store.document.units
         first = next((u for u in units if u.number >= self.start_unit), units[-1])
         self.transcript.focus()
         self.transcript.move_to(first.start)
-        self.redraw()
+        self.redraw(panel=False)  # the panel was built with the counts
 
     @property
     def blind(self) -> bool:
@@ -145,13 +144,14 @@ class CodingApp(App[str]):
     def entry(self, key: str) -> CodeEntry | None:
         return next((e for e in self.store.codes if e.key == key), None)
 
-    def redraw(self) -> None:
+    def redraw(self, *, panel: bool = True) -> None:
         """Codings, counts and status from what the store holds now."""
         colours = {e.key: e.colour for e in self.store.codes}
         shown = [Shown(Mark(c.id, c.code, c.coder, c.start, c.end, colours.get(c.code, "#bab0ac")),
                        self.store.is_own(c)) for c in self.shown_codings()]
         self.transcript.set_codings(shown)
-        self.panel.set_codes(self.store.codes, self._counts(), self._shortcut_names())
+        if panel:
+            self.panel.set_codes(self.store.codes, self._counts(), self._shortcut_names())
         self.update_status()
 
     def _counts(self) -> Counter[str]:

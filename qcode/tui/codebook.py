@@ -86,21 +86,26 @@ class CodebookPanel(Vertical):
             super().__init__()
             self.entry = entry
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, entries: Sequence[CodeEntry], counts: Mapping[str, int],
+                 shortcuts: Mapping[str, str], *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.entries: list[CodeEntry] = []
-        self.counts: Mapping[str, int] = {}
-        self.shortcuts: Mapping[str, str] = {}
-        self.shown: list[CodeEntry] = []
+        self.entries = [e for e in entries if not e.retired]
+        self.counts, self.shortcuts = counts, shortcuts
+        self.shown: list[CodeEntry] = list(self.entries)
         self.by_hand = False  # the highlight was moved with the keys or the mouse since typing
 
     def compose(self) -> ComposeResult:
+        # The first list is built here, before mounting, so opening takes one layout pass.
         box = Input(placeholder="/ code: number, id or label", id="filter")
         box.cursor_blink = False
         yield box
-        yield OptionList(id="codes")
+        yield OptionList(*self._options(False), id="codes")
         with VerticalScroll(id="definition-box"):
-            yield Static(id="definition")
+            yield Static(definition_text(self.shown[0] if self.shown else None), id="definition")
+
+    def _options(self, flat: bool) -> list[Option]:
+        return [Option(entry_line(e, self.counts.get(e.key, 0), self.shortcuts.get(e.key), flat), id=e.key)
+                for e in self.shown]
 
     @property
     def box(self) -> Input:
@@ -117,7 +122,17 @@ class CodebookPanel(Vertical):
 
     def set_codes(self, entries: Sequence[CodeEntry], counts: Mapping[str, int],
                   shortcuts: Mapping[str, str]) -> None:
-        self.entries = [e for e in entries if not e.retired]
+        current = [e for e in entries if not e.retired]
+        if current == self.entries and shortcuts == self.shortcuts:
+            # The same codebook: only counts change after a coding, so only those rows change.
+            flat = bool(self.box.value.strip()) and not self.box.value.strip().isdigit()
+            changed = [e for e in self.shown if counts.get(e.key, 0) != self.counts.get(e.key, 0)]
+            self.counts = counts
+            for entry in changed:
+                self.options.replace_option_prompt(
+                    entry.key, entry_line(entry, counts.get(entry.key, 0), shortcuts.get(entry.key), flat))
+            return
+        self.entries = current
         self.counts, self.shortcuts = counts, shortcuts
         self._rebuild(keep=self.highlighted.key if self.highlighted else None)
 
@@ -130,8 +145,7 @@ class CodebookPanel(Vertical):
             self.shown = list(self.entries)
         options = self.options
         options.clear_options()
-        options.add_options([Option(entry_line(e, self.counts.get(e.key, 0), self.shortcuts.get(e.key),
-                                               flat), id=e.key) for e in self.shown])
+        options.add_options(self._options(flat))
         index = 0
         if query.isdigit():
             index = next((i for i, e in enumerate(self.shown) if e.number == int(query)), 0)

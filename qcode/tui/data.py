@@ -190,6 +190,15 @@ def load_codes(session: Session) -> list[CodeEntry]:
     return entries
 
 
+def codebook_version(session: Session) -> int | None:
+    """The number of the latest codebook loaded: the screen reads the codes again when it moves."""
+    from sqlalchemy import func
+
+    from qcode.store.models import CodebookVersion
+
+    return session.execute(select(func.max(CodebookVersion.number))).scalar()
+
+
 def load_codings(session: Session, document_id: int) -> list[ScreenCoding]:
     rows = session.execute(
         select(Coding.id, Code.key, Coder.name, Coding.start, Coding.end, Coding.updated_at)

@@ -23,6 +23,7 @@ class ScreenSetup:
     codes: list[CodeEntry]
     codings: list[ScreenCoding]
     shortcuts: list[str] = field(default_factory=list)
+    codebook_version: int | None = None
 
 
 def full_screen_available() -> bool:
@@ -37,6 +38,7 @@ def prepare_screen(session: Session, document: str, coder: str | None, *,
     """Everything the screen shows at first, read in one transaction."""
     from qcode.coding.coders import coder_name
     from qcode.tui.data import (
+        codebook_version,
         load_codes,
         load_codings,
         load_document,
@@ -48,7 +50,7 @@ def prepare_screen(session: Session, document: str, coder: str | None, *,
     doc = load_document(session, document, who, kind)
     codes = load_codes(session)
     return ScreenSetup(doc, who, codes, load_codings(session, doc.id),
-                       shortcut_codes(codes, used_codes(session, who)))
+                       shortcut_codes(codes, used_codes(session, who)), codebook_version(session))
 
 
 def build_app(url: str, setup: ScreenSetup, *, start: int = 1, speaker: str | None = None) -> CodingApp:
@@ -57,7 +59,8 @@ def build_app(url: str, setup: ScreenSetup, *, start: int = 1, speaker: str | No
     from qcode.tui.app import CodingApp
 
     store = DocumentStore(url, setup.document, setup.coder, codes=setup.codes,
-                          codings=setup.codings, shortcuts=setup.shortcuts)
+                          codings=setup.codings, shortcuts=setup.shortcuts,
+                          codebook=setup.codebook_version)
     return CodingApp(store, start=start, speaker=speaker)
 
 

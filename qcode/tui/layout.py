@@ -18,6 +18,11 @@ from rich.cells import cell_len, get_character_cell_size
 from qcode.corpus.documents import UnitInfo
 
 _TOKEN = re.compile(r"\S+\s*")
+# Characters one cell wide: Latin, Greek, Cyrillic, dashes and quotes. A line of only these (most
+# lines of a transcript) is wrapped by counting characters.
+_ONE_CELL = frozenset(chr(c) for first, last in (
+    (0x20, 0x7E), (0xA0, 0x2FF), (0x370, 0x482), (0x48A, 0x52F), (0x2010, 0x2027), (0x2030, 0x205E),
+) for c in range(first, last + 1))
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,12 +40,39 @@ def cells(text: str) -> int:
     return len(text) if text.isascii() else cell_len(text)
 
 
+def _wrap_narrow(line: str, start: int, width: int) -> list[int] | None:
+    """`_wrap_line` for a line of one-cell characters whose words fit a row: no cutting, no
+    measuring. None when a word is too long."""
+    starts = [start]
+    used = len(line) - len(line.lstrip())
+    for match in _TOKEN.finditer(line, used):
+        token = match.group()
+        word = len(token.rstrip())
+        if word > width:
+            return None
+        if used and used + word > width:
+            starts.append(start + match.start())
+            used = 0
+        used += len(token)
+    return starts
+
+
 def _wrap_line(text: str, start: int, end: int, width: int) -> list[int]:
     """Where the rows of the line `text[start:end]` start: break before a word that would pass
     `width` cells; a word longer than a row is cut."""
+    line = text[start:end]
+    if _ONE_CELL.issuperset(line):
+        quick = _wrap_narrow(line, start, width)
+        if quick is not None:
+            return quick
+    return _wrap_measured(text, start, end, width)
+
+
+def _wrap_measured(text: str, start: int, end: int, width: int) -> list[int]:
+    """`_wrap_line` measuring every word in cells (wide and zero-width characters)."""
+    line = text[start:end]
     starts = [start]
     used = 0
-    line = text[start:end]
     lead = len(line) - len(line.lstrip())
     used = cells(line[:lead])
     for match in _TOKEN.finditer(line, lead):

@@ -93,7 +93,7 @@ class Transcript(ScrollView, can_focus=True):
         self.units = tuple(units)
         self.cursor = units[0].start if units else 0
         self.origin: int | None = None
-        self.wrapped = Layout(text, self.turns, 60)
+        self._layout: Layout | None = None  # built for the width the widget gets
         self._gutter = len(str(text.count("\n") + 1)) + 2
         self._shown: list[Shown] = []
         self._starts: list[int] = []
@@ -119,7 +119,9 @@ class Transcript(ScrollView, can_focus=True):
         self._starts = [s.mark.start for s in self._shown]
         self.refresh()
 
-    def move_to(self, offset: int, *, extend: bool = False, keep_goal: bool = False) -> None:
+    def move_to(self, offset: int, *, extend: bool = False, keep_goal: bool = False,
+                before: tuple[int, int | None] | None = None) -> None:
+        before = before or (self.cursor, self.origin)
         if extend and self.origin is None:
             self.origin = self.cursor
         elif not extend:
@@ -127,14 +129,35 @@ class Transcript(ScrollView, can_focus=True):
         self.cursor = max(0, min(offset, len(self.text)))
         if not keep_goal:
             self._goal = None
+        top = int(self.scroll_offset.y)
         self._reveal()
-        self.refresh()
+        if int(self.scroll_offset.y) == top:
+            self._repaint(before, (self.cursor, self.origin))
         self.post_message(self.Moved(self.cursor))
+
+    def _repaint(self, *states: tuple[int, int | None]) -> None:
+        """Redraw only the rows the cursor and selection were or are on (a key press repaints
+        a row or two, not the screen)."""
+        region = self.scrollable_content_region
+        if not region.width:
+            return
+        top, height = int(self.scroll_offset.y), region.height
+        rows: set[int] = set()
+        for cursor, origin in states:
+            low, high = sorted((cursor, cursor if origin is None else origin))
+            first, last = self.wrapped.row_of(low), self.wrapped.row_of(high)
+            rows.update(range(max(first, top), min(last, top + height - 1) + 1))
+        if len(rows) >= height:
+            self.refresh()
+            return
+        for row in sorted(rows):
+            self.refresh_line(row)
 
     def select(self, start: int, end: int) -> None:
         """Select `[start, end)`, the cursor at its start (inside it, where reading goes on)."""
+        before = (self.cursor, self.origin)
         self.origin = end
-        self.move_to(start, extend=True)
+        self.move_to(start, extend=True, before=before)
 
     # --- layout --------------------------------------------------------------------------
 
@@ -146,17 +169,22 @@ class Transcript(ScrollView, can_focus=True):
     def margin(self) -> int:
         return min(MARGIN, max(0, self.scrollable_content_region.width // 4))
 
-    def on_resize(self, _event: events.Resize) -> None:
-        self._relayout()
+    @property
+    def wrapped(self) -> Layout:
+        """The rows at the current width (laid out again only when the width changes)."""
+        width = self.text_width
+        if self._layout is None or self._layout.width != max(8, width):
+            self._layout = Layout(self.text, self.turns, width)
+        return self._layout
 
-    def _relayout(self) -> None:
-        if self.wrapped.width != self.text_width:
-            self.wrapped = Layout(self.text, self.turns, self.text_width)
+    def on_resize(self, _event: events.Resize) -> None:
         self.virtual_size = Size(self.scrollable_content_region.width, len(self.wrapped.rows))
         self._reveal()
         self.refresh()
 
     def _reveal(self) -> None:
+        if not self.scrollable_content_region.width:
+            return  # not laid out yet: the first resize shows the cursor
         row = self.wrapped.row_of(self.cursor)
         height = max(1, self.scrollable_content_region.height)
         top = int(self.scroll_offset.y)

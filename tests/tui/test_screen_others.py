@@ -162,3 +162,21 @@ def test_full_screen_needs_a_real_terminal(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setenv("TERM", "xterm-256color")
     monkeypatch.setattr(sys, "stdin", Tty(False))  # keys from a pipe: the prompts read them
     assert not full_screen_available()
+
+
+def test_a_codebook_loaded_meanwhile_shows_on_reload(db: Path, project_cli: Cli, tmp_path: Path) -> None:
+    from tests.tui.conftest import BOOK
+
+    app = make_app(db)
+    book = tmp_path / "book2.yaml"
+    book.write_text(BOOK.replace('version: "1.0"', 'version: "1.1"') + (
+        "  - id: trust\n    label: Trust\n    definition: Whom the firm trusts.\n"), "utf-8")
+
+    async def script(pilot: Any) -> None:
+        assert "trust" not in [e.key for e in app.panel.entries]
+        assert project_cli("codebook", "load", str(book)).exit_code == 0
+        await pilot.press("ctrl+r", "j", "a", *"trust", "enter")
+        assert "trust" in [e.key for e in app.panel.entries]
+
+    drive(app, script)
+    assert [c[0] for c in stored(db)] == ["trust"]

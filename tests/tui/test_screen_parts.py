@@ -51,6 +51,13 @@ def test_rows_cover_the_text_in_order(text: str, width: int) -> None:
     assert "\n".join("".join(pieces[i] for i in group) for group in _by_line(layout)) == text
 
 
+@given(st.text(alphabet="ab cd’—Ћџ", max_size=80), st.integers(min_value=4, max_value=20))
+def test_counting_characters_wraps_as_measuring_cells_does(line: str, width: int) -> None:
+    from qcode.tui.layout import _wrap_line, _wrap_measured
+
+    assert _wrap_line(line, 0, len(line), width) == _wrap_measured(line, 0, len(line), width)
+
+
 def _by_line(layout: Layout) -> list[list[int]]:
     groups: list[list[int]] = []
     for index, row in enumerate(layout.rows):
