@@ -44,7 +44,7 @@ Screen { layout: vertical; }
 .dialog { width: 76; height: auto; max-height: 80%; border: thick #89b4fa; background: #1e1e2e;
           padding: 1 2; }
 .dialog.memo { height: 24; }
-.dialog.help { width: 96; }
+.dialog.help { width: 92; }
 #memo-text { height: 1fr; min-height: 5; }
 #thread { height: auto; max-height: 8; }
 #choices { height: auto; max-height: 12; }

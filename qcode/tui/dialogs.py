@@ -14,15 +14,15 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 
 KEYS = """\
-Move        ←/→ character   ctrl+←/→ or b/w word   ↑/↓ line   home/end   pgup/pgdn
-            j/k or ]/[ next/previous unit   g/G start/end   n next uncoded answer
-Select      shift+arrows (ctrl+shift+←/→ or B/W by word)   space the unit   J/K or }/{
-            add the next/previous unit   mouse drag   esc clears
-Code        a or /: type a number, an id, a label or part of one, then Enter
-            digits: code by number   F1-F9 the shortcut shown in the list   . the last code again
-            (no selection: the whole unit under the cursor)
-Change      x or delete remove   r recode   m memo   u or ctrl+z undo   U or ctrl+y redo
-View        tab codebook ↔ transcript   o others' codings   ctrl+r reload   ? keys   q quit"""
+Move     ←/→ character   ctrl+←/→ or b/w word   ↑/↓ line   home/end   pgup/pgdn
+         j/k or ]/[ next/previous unit   g/G start/end   n next uncoded answer
+Select   shift+arrows, by word ctrl+shift+←/→ or B/W   mouse drag   esc clears
+         space the unit   J/K or }/{ add the next/previous unit
+Code     a or /, then a number, an id, a label or part of one, and Enter
+         a digit: code by number   F1-F9 the shortcut in the list   . the last again
+         nothing selected: the whole unit under the cursor
+Change   x or delete remove   r recode   m memo   u or ctrl+z undo   U or ctrl+y redo
+View     tab codebook ↔ transcript   o others' codings   ctrl+r reload   q quit"""
 
 
 class ConfirmScreen(ModalScreen[bool]):

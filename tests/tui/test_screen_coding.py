@@ -128,3 +128,21 @@ def test_a_click_moves_the_cursor_without_selecting(db: Path) -> None:
         assert transcript.cursor == target and transcript.selection is None
 
     drive(app, script)
+
+
+def test_sentences_as_units(db: Path) -> None:
+    from qcode.store.engine import session_scope
+    from qcode.tui.launch import build_app, prepare_screen
+    from tests.tui.conftest import url_of
+
+    with session_scope(url_of(db), write=False) as session:
+        setup = prepare_screen(session, "int_001", "ana", kind="sentence")
+    app = build_app(url_of(db), setup)
+
+    async def script(pilot: Any) -> None:
+        await pilot.press("j", "space", "J", "a", *"diaspora", "enter")
+        assert "s2" in str(app.query_one("#status").text)
+
+    drive(app, script)
+    assert stored(db) == [("diaspora", "ana", *span("Through my cousin in Vienna. He knew a firm."),
+                           "Through my cousin in Vienna. He knew a firm.")]

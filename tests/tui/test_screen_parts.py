@@ -152,3 +152,14 @@ def test_progress_counts_answers_touched_by_a_coding() -> None:
 def test_shortcuts_are_the_most_used_codes_then_the_tree() -> None:
     assert shortcut_codes(CODES, ["distance", "sources", "gone"], slots=3) == [
         "distance", "diaspora", "value_chain_position"]
+
+
+def test_commands_start_without_textual() -> None:
+    """`qcode tag` and the rest never load Textual: only opening the screen does."""
+    import subprocess
+    import sys
+
+    code = ("import sys, qcode.cli.main, qcode.cli.interactive, qcode.cli.screen, qcode.tui.launch; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'textual'))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -11,9 +11,19 @@ import os
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.tui.conftest import drive, make_app, span
 
 SNAPSHOT = Path(__file__).parent / "snapshots" / "coding_screen.svg"
+# The picture is drawn by these libraries; another release may draw the same screen differently.
+MADE_WITH = Path(__file__).parent / "snapshots" / "coding_screen.versions"
+
+
+def _versions() -> str:
+    from importlib.metadata import version
+
+    return f"textual {version('textual')}, rich {version('rich')}\n"
 
 
 def test_the_screen_matches_its_snapshot(db: Path, tmp_path: Path) -> None:
@@ -33,6 +43,10 @@ def test_the_screen_matches_its_snapshot(db: Path, tmp_path: Path) -> None:
     (picture,) = pictures
     if os.environ.get("QCODE_UPDATE_SNAPSHOTS") == "1":
         SNAPSHOT.write_text(picture, "utf-8")
+        MADE_WITH.write_text(_versions(), "utf-8")
+    if MADE_WITH.read_text("utf-8") != _versions():
+        pytest.skip(f"the snapshot was drawn with {MADE_WITH.read_text('utf-8').strip()}, this is "
+                    f"{_versions().strip()}: regenerate it (QCODE_UPDATE_SNAPSHOTS=1) and look at it")
     got = tmp_path / "coding_screen.svg"
     got.write_text(picture, "utf-8")
     assert SNAPSHOT.is_file(), f"no snapshot yet: run with QCODE_UPDATE_SNAPSHOTS=1 (got {got})"
