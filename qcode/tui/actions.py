@@ -73,7 +73,8 @@ class DocumentStore:
         if version != self._version:  # someone loaded a new codebook meanwhile
             self.codes, self._version = load_codes(session), version
         self.codings = now
-        return describe_others(before, now, set(ours), self.coder)
+        blind = bool(self.document.round and self.document.round.blind)
+        return describe_others(before, now, set(ours), self.coder, blind=blind)
 
     def refresh(self) -> Outcome:
         with session_scope(self.url, write=False) as session:
@@ -206,16 +207,19 @@ class DocumentStore:
 
 
 def describe_others(before: dict[int, ScreenCoding], now: dict[int, ScreenCoding], ours: set[int],
-                    coder: str) -> str | None:
-    """`meanwhile bo added 2, ana removed 1 here` for changes the screen did not make."""
+                    coder: str, *, blind: bool = False) -> str | None:
+    """`meanwhile bo added 2, ana removed 1 here` for changes the screen did not make; in a blind
+    round, other coders are `others` and their changes are not told apart."""
     tally: Counter[tuple[str, str]] = Counter()
     for coding_id in (now.keys() | before.keys()) - ours:
         old, new = before.get(coding_id), now.get(coding_id)
         if old == new:
             continue
         who = (new or old).coder  # type: ignore[union-attr]
-        who = "you (elsewhere)" if coder_key(who) == coder_key(coder) else who
+        mine = coder_key(who) == coder_key(coder)
+        who = "you (elsewhere)" if mine else "others" if blind else who
         verb = "added" if old is None else "removed" if new is None else "changed"
+        verb = "changed" if blind and not mine else verb
         tally[(who, verb)] += 1
     if not tally:
         return None

@@ -91,6 +91,8 @@ def load_document(session: Session, ref: str, coder: str, kind: str = "turn") ->
 
     doc = resolve_document(session, ref)
     turns = tuple(u for u in document_units(session, doc.id, "turn") if u.end > u.start)
+    if kind == "turn" and not turns:
+        kind = "paragraph"  # no speaker labels to cut turns by: work through paragraphs
     units = turns if kind == "turn" else tuple(
         u for u in document_units(session, doc.id, kind) if u.end > u.start)
     if not units:
@@ -165,28 +167,43 @@ def next_document(session: Session, coder: str) -> str:
 
 
 def load_codes(session: Session) -> list[CodeEntry]:
-    """The codebook in tree order; retired codes are kept (their codings still need a colour)."""
-    from qcode.codebook.store import code_tree, current_codebook
+    """The codebook in tree order; retired codes are kept (their codings still need a colour).
 
-    book = current_codebook(session)
-    synonyms: dict[str, tuple[str, ...]] = {}
-    if book is not None:
-        synonyms = {c.id: tuple(c.renamed_from) for c in book.codes if c.renamed_from}
+    Read from the code rows and the latest version's snapshot directly: the codebook package
+    (YAML parsing, validation, diffs) is not needed to show codes, and costs the screen's start."""
+    from collections import defaultdict
+
+    from qcode.store.models import CodebookVersion
+
+    codes = list(session.execute(select(Code).order_by(Code.position, Code.key)).scalars())
+    snapshot = session.execute(select(CodebookVersion.snapshot_json)
+                               .order_by(CodebookVersion.number.desc()).limit(1)).scalar()
+    synonyms = {c["id"]: tuple(c.get("renamed_from") or ())
+                for c in (json.loads(snapshot).get("codes", []) if snapshot else [])}
+    by_id = {c.id: c for c in codes}
+    children: dict[int | None, list[Code]] = defaultdict(list)
+    for code in codes:
+        children[code.parent_id if code.parent_id in by_id else None].append(code)
     entries: list[CodeEntry] = []
-    path: list[str] = []
-    number = 0
-    for node in code_tree(session):
-        path[node.depth:] = [node.id]
-        can = node.applicable and not node.retired
-        number += can
+    numbered = [0]
+
+    def walk(code: Code, path: tuple[str, ...]) -> None:
+        can = code.applicable and not code.retired
+        numbered[0] += can
+        number = numbered[0] if can else None
         entries.append(CodeEntry(
-            key=node.id, label=node.label, path="/".join(path), depth=node.depth,
-            parent=node.parent, number=number if can else None, applicable=node.applicable,
-            retired=node.retired, colour=normalise_colour(node.colour, node.id), brief=node.brief,
-            definition=node.definition, when_to_use=node.when_to_use,
-            when_not_to_use=node.when_not_to_use, examples=tuple(node.examples),
-            synonyms=synonyms.get(node.id, ()),
+            key=code.key, label=code.label, path="/".join((*path, code.key)), depth=len(path),
+            parent=path[-1] if path else None, number=number, applicable=code.applicable,
+            retired=code.retired, colour=normalise_colour(code.colour, code.key), brief=code.brief,
+            definition=code.definition, when_to_use=code.when_to_use,
+            when_not_to_use=code.when_not_to_use, examples=tuple(json.loads(code.examples_json or "[]")),
+            synonyms=synonyms.get(code.key, ()),
         ))
+        for child in children.get(code.id, []):
+            walk(child, (*path, code.key))
+
+    for root in children.get(None, []):
+        walk(root, ())
     return entries
 
 

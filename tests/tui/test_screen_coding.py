@@ -146,3 +146,23 @@ def test_sentences_as_units(db: Path) -> None:
     drive(app, script)
     assert stored(db) == [("diaspora", "ana", *span("Through my cousin in Vienna. He knew a firm."),
                            "Through my cousin in Vienna. He knew a firm.")]
+
+
+def test_the_list_is_the_codebook_tree(db: Path, project_cli: Cli, tmp_path: Path) -> None:
+    from qcode.codebook.store import code_tree
+    from qcode.store.engine import session_scope
+    from qcode.tui.data import load_codes
+    from tests.tui.conftest import BOOK, url_of
+
+    renamed = BOOK.replace("id: distance", "id: market_distance\n    renamed_from: [distance]")
+    (tmp_path / "v2.yaml").write_text(renamed.replace('version: "1.0"', 'version: "2.0"'), "utf-8")
+    assert project_cli("codebook", "load", str(tmp_path / "v2.yaml")).exit_code == 0
+    with session_scope(url_of(db), write=False) as session:
+        entries, tree = load_codes(session), code_tree(session)
+    assert [(e.key, e.depth, e.parent) for e in entries] == [(n.id, n.depth, n.parent) for n in tree]
+    assert [e.number for e in entries] == [None, 1, 2, 3, 4, 5]  # the category has no number
+    moved = next(e for e in entries if e.key == "market_distance")
+    assert moved.synonyms == ("distance",) and moved.path == "market_distance"
+    assert next(e for e in entries if e.key == "diaspora").path == "sources/diaspora"
+    assert next(e for e in entries if e.key == "diaspora").examples == (
+        "My cousin in Vienna found us the first buyer.",)

@@ -86,8 +86,28 @@ def test_a_blind_round_hides_others_codings(db: Path, project_cli: Cli) -> None:
         assert "blind round" in str(app.note)
         assert app.transcript._shown == []
         assert app.panel.counts.get("barriers", 0) == 0
+        assert project_cli("tag", "int_001", "t4", "diaspora", "--coder", "bo").exit_code == 0
+        await pilot.press("j", "a", *"distance", "enter")
+        assert "meanwhile others changed 1 coding here" in str(app.note)  # not who, not what
+        assert app.transcript._shown and all(s.own for s in app.transcript._shown)
 
     drive(app, script)
+
+
+def test_a_transcript_without_speakers_is_coded_by_paragraph(db: Path, project_cli: Cli,
+                                                             tmp_path: Path) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("Field notes, day one.\n\nThe owner showed us the old machines. Ћирилица.\n", "utf-8")
+    assert project_cli("import", str(notes)).exit_code == 0
+    app = make_app(db, "notes")
+
+    async def script(pilot: Any) -> None:
+        assert app.store.document.kind == "paragraph"
+        await pilot.press("j", "a", *"barriers", "enter")
+
+    drive(app, script)
+    quote = "The owner showed us the old machines. Ћирилица."
+    assert [(c[0], c[4]) for c in stored(db)] == [("barriers", quote)]
 
 
 def test_next_is_the_assigned_document_not_yet_coded(db: Path, project_cli: Cli, tmp_path: Path) -> None:
