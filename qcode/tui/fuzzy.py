@@ -94,6 +94,8 @@ def choose(entries: Sequence[CodeEntry], text: str) -> Choice:
     """The code `text` names: a number picks code N outright; words pick the best match, to be
     confirmed when shorter than three letters or when other codes fit as well."""
     typed = text.strip()
+    if not typed:
+        return Choice(None, (), False, "type a number, an id or a label, or pick a code with ↑/↓")
     if typed.isdigit():
         entry = next((e for e in entries if e.number == int(typed)), None)
         reason = "" if entry else f"no code number {typed}"

@@ -36,7 +36,8 @@ def full_screen_available() -> bool:
 def prepare_screen(session: Session, document: str, coder: str | None, *,
                    kind: str = "turn") -> ScreenSetup:
     """Everything the screen shows at first, read in one transaction."""
-    from qcode.coding.coders import coder_name
+    from qcode.coding.coders import coder_name, find_coder, lookup, roster_closed
+    from qcode.errors import QcodeError
     from qcode.tui.data import (
         codebook_version,
         load_codes,
@@ -47,6 +48,12 @@ def prepare_screen(session: Session, document: str, coder: str | None, *,
     )
 
     who = coder_name(session, coder)
+    # Refused now rather than at the first key that codes: a name the closed roster does not
+    # know, or a retired coder (the same checks the first write would make).
+    known = find_coder(session, who) if roster_closed(session) else lookup(session, who)
+    if known is not None and known.retired:
+        raise QcodeError(f"coder {known.name} is retired",
+                         hint=f"run `qcode coders add {known.name}` to bring them back")
     doc = load_document(session, document, who, kind)
     codes = load_codes(session)
     return ScreenSetup(doc, who, codes, load_codings(session, doc.id),

@@ -200,3 +200,17 @@ def test_a_codebook_loaded_meanwhile_shows_on_reload(db: Path, project_cli: Cli,
 
     drive(app, script)
     assert [c[0] for c in stored(db)] == ["trust"]
+
+
+def test_the_screen_refuses_a_coder_the_roster_refuses(project_cli: Cli,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    import qcode.tui.launch
+
+    monkeypatch.setattr(qcode.tui.launch, "full_screen_available", lambda: True)
+    assert project_cli("coders", "add", "ben").exit_code == 0
+    assert project_cli("coders", "retire", "ben").exit_code == 0
+    retired = project_cli("code", "int_001", "--coder", "ben")
+    assert retired.exit_code == 1 and "coder ben is retired" in retired.stderr
+    assert project_cli("coders", "--closed").exit_code == 0
+    unknown = project_cli("code", "int_001", "--coder", "zed")
+    assert unknown.exit_code == 1 and "no coder `zed`" in unknown.stderr
