@@ -415,14 +415,23 @@ def _summary(state: CodingSession) -> None:
 
 
 def code(
-    document: str = typer.Argument(..., help="Document name (or stem, or unique prefix)."),
+    document: str = typer.Argument(None, help="Document name (or stem, or unique prefix)."),
     coder: str = CODER_OPTION,
     unit: UnitKind = typer.Option(UnitKind.turn, "--unit", case_sensitive=False,
                                   help="Work through turns, paragraphs or sentences."),
     speaker: str = typer.Option(None, "--speaker", help="Show only this speaker's units."),
     start: int = typer.Option(1, "--from", min=1, max=MAX_NUMBER, metavar="N",
                               help="Start at unit N (or the next shown after it)."),
+    next_doc: bool = typer.Option(False, "--next", help="Your next document: assigned to you in "
+                                  "an open round, else the first you have not coded."),
+    plain: bool = typer.Option(False, "--plain", help="Prompts instead of the full screen."),
 ) -> None:
+    from qcode.cli import screen
+
+    document = screen.document_to_code(document, coder, next_doc)
+    if not plain and screen.open_if_possible(document, coder, kind=unit.value, start=start,
+                                             speaker=speaker):
+        return
     state = _start(document, coder, unit.value, speaker)
     state.index = _index_of(state, start)
     try:
@@ -434,7 +443,11 @@ def code(
     _summary(state)
 
 
-code.__doc__ = f"""Code a transcript interactively, one unit at a time.
+code.__doc__ = f"""Code a transcript: on a terminal the full-screen coding screen, else prompts.
+
+The screen (press ? in it for its keys) shows the transcript with coded passages highlighted,
+the codebook with each code's definition, and your progress. With --plain, from a pipe, or on a
+terminal that cannot draw a full screen, the session runs on prompts, one unit at a time.
 
 Shows a unit (speaker turn by default) with its number, speaker, lines, text and your codes on
 it, then reads commands from the prompt (also from a pipe: printf 'diaspora\\nn\\nx\\n' | qcode

@@ -118,6 +118,7 @@ def _register() -> None:
         retrieve,
         review,
         search,
+        stats,
     )
 
     project.register(app)
@@ -137,6 +138,7 @@ def _register() -> None:
     export.register(app)
     app.add_typer(db.app, name="db")
     app.add_typer(pack.app, name="pack")
+    stats.register(app)
 
 
 _register()

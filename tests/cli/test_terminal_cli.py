@@ -128,6 +128,7 @@ def _steps(files: dict[str, Path]) -> list[Step]:
         Step(["memo", "coding", "1"], ["[/]", "[bold red]x[/]", OSC]),
         Step(["memo", "coding", "1", "more [laughs]"], ["[/]", OSC]),
         Step(["coders"], ["[/]", OSC]),
+        Step(["stats", "--by", "sector"], ["[bold red]x[/]"]),
         Step(["coders", "add", "ben [laughs]"], ["ben [laughs]"]),
         Step(["coders", "rename", "ben [laughs]", "bo [/]"], ["bo [/]"]),
         Step(["coders", "merge", "bo [/]", CODER], ["bo [/]"]),
