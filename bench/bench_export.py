@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import hashlib
 import os
 import random
 import re
@@ -206,55 +205,11 @@ def _document(rng: random.Random, turns: int) -> tuple[str, list[tuple[str, int,
 
 
 def generate(path: Path, documents: int, codings: int, seed: int = 2026) -> None:
-    """A project of `documents` interviews (one firm each) and `codings` codings by four coders."""
-    tmp = path.with_suffix(".part")
-    tmp.unlink(missing_ok=True)
-    subprocess.run(qcode_argv("--db", str(tmp), "init", "--codebook",
-                              str(REPO / "codebooks" / "sme_knowledge_sources.yaml")),
-                   check=True, capture_output=True)
-    con = sqlite3.connect(tmp)
-    con.execute("PRAGMA synchronous = OFF")
-    leaves = [row[0] for row in con.execute(
-        "SELECT id FROM codes WHERE id NOT IN (SELECT parent_id FROM codes WHERE parent_id IS NOT NULL)")]
-    coder_ids = []
-    for name in CODERS:
-        coder_ids.append(con.execute("INSERT INTO coders (name, created_at) VALUES (?, ?)",
-                                     (name, datetime(2026, 1, 1))).lastrowid)
-    rng = random.Random(seed)
-    per_doc = codings // documents
-    now = datetime(2026, 1, 1)
-    for first in range(0, documents, 200):
-        docs, units, rows = [], [], []
-        for i in range(first, min(first + 200, documents)):
-            case_id = con.execute("INSERT INTO cases (name, created_at) VALUES (?, ?)",
-                                  (f"F{i + 1:05d}", now)).lastrowid
-            attrs = {"sector": rng.choice(SECTORS), "region": rng.choice(REGIONS),
-                     "size": rng.choice(["small", "medium", "micro"]),
-                     "founded": str(rng.randint(1990, 2022)), "export_share": str(rng.randint(5, 100))}
-            con.executemany("INSERT INTO case_attributes (case_id, name, value) VALUES (?, ?, ?)",
-                            [(case_id, k, v) for k, v in attrs.items()])
-            text, doc_units, answers = _document(rng, rng.randint(30, 50))
-            doc_id = i + 1
-            docs.append((doc_id, f"int_{i + 1:05d}.txt", text, hashlib.sha256(text.encode()).hexdigest(),
-                         "txt", "utf-8", len(text), len(_WORD.findall(text)), "{}", case_id, 1, now, now))
-            units.extend((doc_id, *u) for u in doc_units)
-            rows.extend(_codings(rng, doc_id, text, answers, per_doc, leaves, coder_ids, now))
-        con.executemany("INSERT INTO documents (id, name, text, sha256, source_format, encoding, chars, "
-                        "words, metadata_json, case_id, revision, imported_at, updated_at) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", docs)
-        con.executemany('INSERT INTO units (document_id, kind, number, start, "end", speaker) '
-                        "VALUES (?, ?, ?, ?, ?, ?)", units)
-        con.executemany('INSERT INTO codings (document_id, code_id, coder_id, layer, start, "end", '
-                        "quote, prefix, suffix, anchor, memo, created_at, updated_at) "
-                        "VALUES (?, ?, ?, 'coding', ?, ?, ?, ?, ?, 'ok', ?, ?, ?)", rows)
-        con.commit()
-        print(f"\r  generated {min(first + 200, documents):,} / {documents:,} documents",
-              end="", flush=True)
-    print()
-    con.execute("ANALYZE")
-    con.commit()
-    con.close()
-    tmp.rename(path)
+    """A project of `documents` interviews (one firm each) and `codings` codings by four coders,
+    written in the current schema by `bench_scale.generate` (same seed, texts and codings)."""
+    from bench_scale import generate as write_project
+
+    write_project(path, documents, codings, seed)
 
 
 def _codings(rng: random.Random, doc_id: int, text: str, answers: list[tuple[int, int]],

@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import json
+import sys
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict
+from typing import Any
 
 import typer
 
-from qcode.cli.output import FORMAT_OPTION, Format, emit, write_json
+from qcode.cli import output
+from qcode.cli.output import (
+    _JSON_CONTROLS,
+    FORMAT_OPTION,
+    Format,
+    csv_safe,
+    emit,
+    shown,
+)
 from qcode.cli.state import transaction
 
 DOC_OPTION = typer.Option(None, "--doc", "-d", help="Only this document.")
@@ -33,27 +47,65 @@ def codings(
     fmt: Format = FORMAT_OPTION,
 ) -> None:
     """List codings. `--format csv` writes the columns `qcode import-codings` reads."""
-    from qcode.coding.queries import CodingFilter, list_codings
+    from qcode.coding.queries import CodingFilter, iter_codings
     from qcode.corpus.where import parse_where
 
     flt = CodingFilter(document=document, code=code, coder=coder, speaker=speaker,
                        where=parse_where(where or []), where_exact=exact)
     with transaction(write=False) as session:
-        rows = list_codings(session, flt)
-    if fmt is Format.json:
-        write_json([asdict(r) for r in rows])
-    elif fmt is Format.csv:
-        from qcode.coding.bulk import CSV_COLUMNS
+        rows = iter_codings(session, flt)
+        if fmt is Format.json:
+            _stream_json(asdict(r) for r in rows)
+            return
+        if fmt is Format.csv:
+            from qcode.coding.bulk import CSV_COLUMNS
 
-        emit([asdict(r) for r in rows], CSV_COLUMNS, fmt)
-    else:
+            _stream_csv((asdict(r) for r in rows), CSV_COLUMNS)
+            return
         table = [
             {**asdict(r), "where": _where(r.turn, r.line_start, r.line_end),
              "text": " ".join(r.text.split())[:60]}
             for r in rows
         ]
-        emit(table, ["id", "document", "where", "code", "coder", "speaker", "text"], fmt,
-             numeric=("id",))
+    emit(table, ["id", "document", "where", "code", "coder", "speaker", "text"], fmt,
+         numeric=("id",))
+
+
+def _stream_csv(rows: Iterable[dict[str, Any]], columns: Sequence[str]) -> None:
+    """`write_csv`, a few thousand rows at a time, so a million codings never sit in memory."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    # A lone `\r` is not quoted when `\n` ends lines; rows holding one are quoted in full.
+    quoting = csv.writer(buf, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    writer.writerow(columns)
+    terminal = output.stdout_is_terminal()  # looked up here, so tests can stand in a terminal
+    for count, row in enumerate(rows, 1):
+        cells = ["" if row.get(c) is None else csv_safe(row.get(c)) for c in columns]
+        (quoting if any(isinstance(c, str) and "\r" in c for c in cells) else writer).writerow(cells)
+        if count % 2000 == 0:
+            _flush(buf, terminal)
+    _flush(buf, terminal)
+
+
+def _flush(buf: io.StringIO, terminal: bool) -> None:
+    # A file or a pipe gets the data as stored; a terminal never gets its control characters.
+    sys.stdout.write(shown(buf.getvalue()) if terminal else buf.getvalue())
+    buf.seek(0)
+    buf.truncate()
+
+
+def _stream_json(rows: Iterable[dict[str, Any]]) -> None:
+    """The same JSON array `write_json` writes, one object at a time."""
+    sys.stdout.write("[")
+    first = True
+    for row in rows:
+        sys.stdout.write("\n" if first else ",\n")
+        first = False
+        dumped = json.dumps(row, ensure_ascii=False, indent=2, default=str)
+        dumped = _JSON_CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", dumped)
+        # json.dumps escapes newlines inside strings: every "\n" here is between tokens.
+        sys.stdout.write("  " + dumped.replace("\n", "\n  "))
+    sys.stdout.write("\n]\n" if not first else "]\n")
 
 
 def _where(turn: int | None, first: int | None, last: int | None) -> str:

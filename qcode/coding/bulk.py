@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 import difflib
 import io
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -326,20 +327,108 @@ def import_codings(
     rows = check_rows(session, parsed)
     coders, names, new_coders = _roster(session, [r.coder for r in rows], dry_run=dry_run)
     existing = _existing_keys(session, {r.document.id for r in rows})
-    created = duplicates = 0
+    fresh: list[tuple[_Checked, Coder | None]] = []
     for row in rows:
         coder = coders.get(coder_key(row.coder))
         key = (row.document.id, row.code.id, coder.id if coder else -1, row.start, row.end)
         if key in existing:
-            duplicates += 1
             continue
         existing.add(key)
-        created += 1
-        if not dry_run:
-            assert coder is not None
-            _insert(session, row, coder, actor=actor, batch=batch)
-    return ImportCodingsResult(len(rows), created, duplicates, len({r.document.id for r in rows}),
-                               tuple(names), new_coders, dry_run)
+        fresh.append((row, coder))
+    del existing
+    created = len(fresh)
+    if not dry_run and fresh:
+        # Another coder's identical row may land first on PostgreSQL: it counts as a duplicate.
+        created = _write(session, fresh, actor=actor, batch=batch)
+    return ImportCodingsResult(len(rows), created, len(rows) - created,
+                               len({r.document.id for r in rows}), tuple(names), new_coders, dry_run)
+
+
+def _write(session: Session, fresh: list[tuple[_Checked, Coder | None]], *, actor: str,
+           batch: str) -> int:
+    """The new codings, their events and memos, one statement per chunk; how many went in."""
+    from qcode.coding.memos import _checked
+    from qcode.corpus.anchoring import context
+    from qcode.store.inserts import insert_new
+    from qcode.store.models import new_uuid, utcnow
+
+    now = utcnow()
+    values: list[dict[str, Any]] = []
+    for row, coder in fresh:
+        assert coder is not None
+        text = row.document.text
+        prefix, suffix = context(text, row.start, row.end)
+        values.append({
+            "uuid": new_uuid(), "document_id": row.document.id, "code_id": row.code.id,
+            "coder_id": coder.id, "layer": "coding", "round_id": None, "start": row.start,
+            "end": row.end, "quote": text[row.start:row.end], "prefix": prefix, "suffix": suffix,
+            "anchor": "ok", "created_at": now, "updated_at": now,
+        })
+    memos = [_checked(row.memo) if row.memo else None for row, _ in fresh]
+    ids: dict[str, int] = dict(insert_new(session, Coding.__table__, values, ("uuid", "id")))  # type: ignore[arg-type]
+    events: list[dict[str, object]] = []
+    memo_rows: list[dict[str, Any]] = []
+    for (row, coder), value, memo in zip(fresh, values, memos, strict=True):
+        coding_id = ids.get(value["uuid"])
+        if coding_id is None:
+            continue
+        assert coder is not None
+        owner = "" if coder.name == actor else f" ({coder.name})"
+        events.append(_event(actor, batch, "coding", coding_id, compact_snapshot(coding_id, value),
+                             f"import-coding {row.document.name} c{row.start}-{row.end} "
+                             f"{row.code.key}{owner}", now, action="import-coding"))
+        if memo:
+            # The coding's coder wrote the memo that came with it; the import is the actor's action.
+            memo_rows.append({"uuid": new_uuid(), "target_type": "coding", "target_id": coding_id,
+                              "coder_id": coder.id, "text": memo, "created_at": now,
+                              "updated_at": now})
+    _write_events(session, events)
+    if memo_rows:
+        _write_memos(session, memo_rows, actor=actor, batch=batch, now=now)
+    return len(ids)
+
+
+def compact_snapshot(coding_id: int, value: dict[str, Any]) -> dict[str, Any]:
+    """What undo checks and redo restores of a coding a bulk action created: ids, span and
+    identity. The quote and its context are the document's text at that span, so they are
+    not copied into every event."""
+    created = value["created_at"]
+    return {"id": coding_id, "uuid": value["uuid"], "document_id": value["document_id"],
+            "code_id": value["code_id"], "coder_id": value["coder_id"], "layer": value["layer"],
+            "start": value["start"], "end": value["end"],
+            "created_at": created.isoformat() if created else None}
+
+
+def _event(actor: str, batch: str, target_type: str, target_id: int, after: dict[str, Any],
+           summary: str, now: datetime, *, action: str) -> dict[str, object]:
+    return {"at": now, "actor": actor, "action": action, "batch": batch,
+            "target_type": target_type, "target_id": target_id, "before_json": None,
+            "after_json": json.dumps(after, ensure_ascii=False, default=str),
+            "summary": summary, "undoes": None}
+
+
+def _write_events(session: Session, events: list[dict[str, object]]) -> None:
+    from qcode.store.inserts import insert_all
+    from qcode.store.models import Event
+
+    insert_all(session, Event.__table__, events)  # type: ignore[arg-type]
+
+
+def _write_memos(session: Session, rows: list[dict[str, Any]], *, actor: str, batch: str,
+                 now: datetime) -> None:
+    from qcode.store.inserts import insert_new
+    from qcode.store.models import Memo
+
+    ids: dict[str, int] = dict(insert_new(session, Memo.__table__, rows, ("uuid", "id")))  # type: ignore[arg-type]
+    events = []
+    for row in rows:
+        memo_id = ids[row["uuid"]]
+        state = {"memo_id": memo_id, "uuid": row["uuid"], "text": row["text"],
+                 "target_type": "coding", "target_id": row["target_id"],
+                 "coder_id": row["coder_id"], "created_at": now.isoformat()}
+        events.append(_event(actor, batch, "memo:coding", memo_id, state,
+                             f"memo on coding coding {row['target_id']}", now, action="memo"))
+    _write_events(session, events)
 
 
 def _roster(
@@ -373,11 +462,6 @@ def _existing_keys(session: Session, document_ids: set[int]) -> set[tuple[int, i
         .where(Coding.document_id.in_(document_ids), Coding.layer == "coding")
     ).all()
     return {(d, c, k, s, e) for d, c, k, s, e in rows}
-
-
-def _insert(session: Session, row: _Checked, coder: Coder, *, actor: str, batch: str) -> None:
-    insert_coding(session, row.document, row.start, row.end, row.code, coder, memo=row.memo,
-                  actor=actor, action="import-coding", batch=batch)
 
 
 def insert_coding(

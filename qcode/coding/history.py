@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from qcode.errors import QcodeError
@@ -98,39 +98,57 @@ def names_of(session: Session, actor: str) -> set[str]:
     return names
 
 
-def _batches(session: Session, actor: str) -> list[list[Event]]:
+@dataclass(frozen=True)
+class _Batch:
+    """One batch as the history sees it: its first event, and how many it has."""
+
+    batch: str
+    action: str
+    undoes: str | None
+    summary: str
+    size: int
+
+
+def _batches(session: Session, actor: str) -> list[_Batch]:
+    """The actor's batches, oldest first, without reading any event's before/after state."""
     names = names_of(session, actor)
-    events = session.execute(
-        select(Event).where(Event.actor.in_(names)).order_by(Event.id)
-    ).scalars()
-    grouped: dict[str, list[Event]] = {}
-    for event in events:
-        grouped.setdefault(event.batch, []).append(event)
-    return sorted(grouped.values(), key=lambda evs: evs[0].id)
+    firsts = session.execute(
+        select(Event.batch, func.min(Event.id), func.count(Event.id))
+        .where(Event.actor.in_(names)).group_by(Event.batch)
+    ).all()
+    sizes = {first: size for _batch, first, size in firsts}
+    found: list[tuple[int, _Batch]] = []
+    ids = sorted(sizes)
+    for start in range(0, len(ids), 500):
+        for event_id, batch, action, undoes, summary in session.execute(
+            select(Event.id, Event.batch, Event.action, Event.undoes, Event.summary)
+            .where(Event.id.in_(ids[start : start + 500]))
+        ).all():
+            found.append((event_id, _Batch(batch, action, undoes, summary, sizes[event_id])))
+    return [b for _, b in sorted(found, key=lambda pair: pair[0])]
 
 
-def _state(session: Session, actor: str) -> tuple[list[list[Event]], list[list[Event]]]:
+def _state(session: Session, actor: str) -> tuple[list[_Batch], list[_Batch]]:
     """(batches in effect, batches undone and redoable), newest last."""
-    applied: list[list[Event]] = []
-    redoable: list[list[Event]] = []
-    by_batch: dict[str, list[Event]] = {}
+    applied: list[_Batch] = []
+    redoable: list[_Batch] = []
+    by_batch: dict[str, _Batch] = {}
     undo_of: dict[str, str] = {}
-    for events in _batches(session, actor):
-        head = events[0]
+    for head in _batches(session, actor):
         if head.action in NEUTRAL or head.action.startswith(OFFLINE):
             continue
-        by_batch[head.batch] = events
+        by_batch[head.batch] = head
         if head.action == "undo" and head.undoes:
             undo_of[head.batch] = head.undoes
-            applied = [b for b in applied if b[0].batch != head.undoes]
+            applied = [b for b in applied if b.batch != head.undoes]
             redoable.append(by_batch[head.undoes])
         elif head.action == "redo" and head.undoes:
             original = undo_of.get(head.undoes)
-            redoable = [b for b in redoable if b[0].batch != original]
+            redoable = [b for b in redoable if b.batch != original]
             if original in by_batch:
                 applied.append(by_batch[original])
         else:
-            applied.append(events)
+            applied.append(head)
             redoable = []
     return applied, redoable
 
@@ -145,20 +163,18 @@ def _one_at_a_time(session: Session, actor: str) -> None:
 def undo(session: Session, actor: str) -> StepResult:
     _one_at_a_time(session, actor)
     applied, _ = _state(session, actor)
-    target = next((b for b in reversed(applied) if b[0].action in REVERSIBLE), None)
+    target = next((b for b in reversed(applied) if b.action in REVERSIBLE), None)
     if target is None:
         raise QcodeError(f"nothing to undo for {actor}")
     if applied and applied[-1] is not target:
         raise QcodeError(
-            f"{actor}'s last action ({applied[-1][0].action}) cannot be undone",
+            f"{actor}'s last action ({applied[-1].action}) cannot be undone",
             hint="a codebook load is undone by loading the previous codebook file",
         )
     batch = new_batch()
-    _preload(session, target)
-    for event in reversed(target):
-        _apply(session, event, forward=False, actor=actor, batch=batch, undoes=target[0].batch,
-               label="undo")
-    return StepResult(batch, target[0].action, len(target), target[0].summary)
+    _step(session, target, forward=False, actor=actor, batch=batch, undoes=target.batch,
+          label="undo")
+    return StepResult(batch, target.action, target.size, target.summary)
 
 
 def redo(session: Session, actor: str) -> StepResult:
@@ -167,13 +183,28 @@ def redo(session: Session, actor: str) -> StepResult:
     if not redoable:
         raise QcodeError(f"nothing to redo for {actor}")
     target = redoable[-1]
-    undo_batch = _undo_batch_of(session, actor, target[0].batch)
+    undo_batch = _undo_batch_of(session, actor, target.batch)
     batch = new_batch()
-    _preload(session, target)
-    for event in target:
-        _apply(session, event, forward=True, actor=actor, batch=batch, undoes=undo_batch,
-               label="redo")
-    return StepResult(batch, target[0].action, len(target), target[0].summary)
+    _step(session, target, forward=True, actor=actor, batch=batch, undoes=undo_batch,
+          label="redo")
+    return StepResult(batch, target.action, target.size, target.summary)
+
+
+def _step(session: Session, target: _Batch, *, forward: bool, actor: str, batch: str,
+          undoes: str, label: str) -> None:
+    """Creations and removals of codings and memos set-wise; anything else event by event."""
+    from qcode.coding.batch_undo import apply_batch, is_set_wise
+
+    if is_set_wise(session, target.batch):
+        apply_batch(session, target.batch, forward=forward, actor=actor, batch=batch,
+                    undoes=undoes, label=label)
+        return
+    events = list(session.execute(
+        select(Event).where(Event.batch == target.batch).order_by(Event.id)).scalars())
+    _preload(session, events)
+    for event in (events if forward else reversed(events)):
+        _apply(session, event, forward=forward, actor=actor, batch=batch, undoes=undoes,
+               label=label)
 
 
 def _preload(session: Session, events: list[Event]) -> None:

@@ -4,11 +4,11 @@ coding sits in its document (turn, lines, speaker)."""
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import Session
 
 from qcode.coding.tagging import CodingInfo
@@ -117,26 +117,65 @@ class Locator:
         return lines[index][2] if index >= 0 else None
 
 
-def list_codings(session: Session, flt: CodingFilter) -> list[CodingRow]:
-    locator = Locator(session)
-    found = session.execute(filtered_codings(session, flt)).all()
-    locator.preload(coding.document_id for coding, *_ in found)
+class RangeLocator(Locator):
+    """A `Locator` that loads only the units around given spans, a batch of documents per query
+    (a listing of 35 k codings then reads their turns and lines, not all units of 10 k
+    documents), and forgets earlier batches so memory stays flat."""
+
+    def load_spans(self, spans: Iterable[tuple[int, int, int]]) -> None:
+        """Forget what was loaded; load the turns and lines overlapping each document's
+        (document, start, end) spans, and the turn after them (a span starting on a label)."""
+        ranges: dict[int, tuple[int, int]] = {}
+        for doc_id, start, end in spans:
+            lo, hi = ranges.get(doc_id, (start, end))
+            ranges[doc_id] = (min(lo, start), max(hi, end))
+        self._cache = {doc_id: {} for doc_id in ranges}
+        self._start_cache = {}
+        items = sorted(ranges.items())
+        for first in range(0, len(items), 100):
+            part = items[first : first + 100]
+            rows = self.session.execute(
+                select(Unit.document_id, Unit.kind, Unit.start, Unit.end, Unit.number, Unit.speaker)
+                .where(Unit.kind.in_(("turn", "line")), or_(*(
+                    and_(Unit.document_id == doc_id, Unit.start <= hi, Unit.end >= lo)
+                    for doc_id, (lo, hi) in part)))
+                .order_by(Unit.document_id, Unit.kind, Unit.start)
+            ).all()
+            for doc_id, kind, start, end, number, speaker in rows:
+                self._cache[doc_id].setdefault(kind, []).append((start, end, number, speaker))
+
+
+CHUNK = 5000
+
+
+def iter_codings(session: Session, flt: CodingFilter, *, chunk: int = CHUNK) -> Iterator[CodingRow]:
+    """The codings matching `flt` in listing order, read `chunk` rows at a time with only the
+    columns a listing prints."""
     from qcode.coding.memos import coding_memo_texts
 
-    memos = coding_memo_texts(session, (coding.id for coding, *_ in found))
-    rows = []
-    for coding, doc_name, code_key, coder_name in found:
-        turn, speaker = locator.turn(coding.document_id, coding.start)
-        if flt.speaker and (speaker or "").casefold() != flt.speaker.casefold():
-            continue
-        rows.append(
-            CodingRow(
-                id=coding.id, uuid=coding.uuid, document=doc_name, code=code_key, coder=coder_name,
-                start=coding.start, end=coding.end, text=coding.quote, memo=memos.get(coding.id),
-                speaker=speaker, turn=turn,
-                line_start=locator.line(coding.document_id, coding.start),
-                line_end=locator.line(coding.document_id, max(coding.start, coding.end - 1)),
-                anchor=coding.anchor, created_at=coding.created_at.isoformat(timespec="seconds"),
+    query = filtered_codings(session, flt).with_only_columns(
+        Coding.id, Coding.uuid, Coding.document_id, Coding.start, Coding.end, Coding.quote,
+        Coding.anchor, Coding.created_at, Document.name, Code.key, Coder.name,
+        maintain_column_froms=True,
+    )
+    locator = RangeLocator(session)
+    result = session.execute(query.execution_options(yield_per=chunk))
+    for part in result.partitions(chunk):
+        locator.load_spans((r[2], r[3], r[4]) for r in part)
+        memos = coding_memo_texts(session, (r[0] for r in part))
+        for (id_, uuid, doc_id, start, end, quote, anchor, created_at, doc_name, code_key,
+             coder_name) in part:
+            turn, speaker = locator.turn(doc_id, start)
+            if flt.speaker and (speaker or "").casefold() != flt.speaker.casefold():
+                continue
+            yield CodingRow(
+                id=id_, uuid=uuid, document=doc_name, code=code_key, coder=coder_name,
+                start=start, end=end, text=quote, memo=memos.get(id_), speaker=speaker, turn=turn,
+                line_start=locator.line(doc_id, start),
+                line_end=locator.line(doc_id, max(start, end - 1)),
+                anchor=anchor, created_at=created_at.isoformat(timespec="seconds"),
             )
-        )
-    return rows
+
+
+def list_codings(session: Session, flt: CodingFilter) -> list[CodingRow]:
+    return list(iter_codings(session, flt))

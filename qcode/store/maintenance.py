@@ -247,7 +247,7 @@ def _memo_events(conn: Connection) -> Iterator[Finding]:
         elif after is not None and text is None:
             yield Finding("events", "error", "memos", memo_id,
                           "the log says this memo entry exists, but it is not in the store")
-        elif after is not None and after.get("text") != text:
+        elif after is not None and "text" in after and after["text"] != text:
             yield Finding("events", "error", "memos", memo_id,
                           "its text differs from the newest event about it")
 

@@ -1,0 +1,113 @@
+"""Set-based import, undo and redo of a bulk batch: compact events, the same rows back."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select, update
+
+from qcode.coding.bulk import import_codings, read_codings_csv
+from qcode.coding.history import redo, undo
+from qcode.errors import QcodeError
+from qcode.store.models import Coding, Event, Memo
+from tests.coding.test_bulk import GOOD, _csv, count, make_project, open_session
+from tests.conftest import Cli
+
+
+@pytest.fixture
+def imported(cli: Cli, tmp_path: Path) -> Path:
+    db = make_project(cli, tmp_path)
+    with open_session(db) as s:
+        import_codings(s, read_codings_csv(_csv(tmp_path, GOOD)), "pi", batch="b-1")
+    return db
+
+
+def _codings(db: Path) -> list[tuple[object, ...]]:
+    with open_session(db, write=False) as s:
+        return [tuple(r) for r in s.execute(
+            select(Coding.id, Coding.uuid, Coding.document_id, Coding.code_id, Coding.coder_id,
+                   Coding.start, Coding.end, Coding.quote, Coding.prefix, Coding.suffix,
+                   Coding.created_at).order_by(Coding.id)).all()]
+
+
+def _memos(db: Path) -> list[tuple[object, ...]]:
+    with open_session(db, write=False) as s:
+        return [tuple(r) for r in s.execute(
+            select(Memo.id, Memo.uuid, Memo.target_id, Memo.coder_id, Memo.text)
+            .order_by(Memo.id)).all()]
+
+
+def test_import_events_hold_ids_and_span_not_the_quote(imported: Path) -> None:
+    with open_session(imported, write=False) as s:
+        afters = [json.loads(a) for a in s.execute(
+            select(Event.after_json).where(Event.action == "import-coding")).scalars()]
+        quotes = list(s.execute(select(Coding.quote)).scalars())
+    assert len(afters) == 3
+    assert all("quote" not in a and "prefix" not in a and {"id", "uuid", "start", "end"} <= set(a)
+               for a in afters)
+    assert "Ни" in quotes
+
+
+def test_undo_then_redo_gives_back_the_same_rows(imported: Path) -> None:
+    codings, memos = _codings(imported), _memos(imported)
+    assert len(codings) == 3 and len(memos) == 2
+    with open_session(imported) as s:
+        assert undo(s, "pi").changes == 5
+    with open_session(imported, write=False) as s:
+        assert count(s, Coding) == 0 and count(s, Memo) == 0
+        undos = s.execute(select(Event.before_json, Event.after_json, Event.summary)
+                          .where(Event.action == "undo")).all()
+    # The audit trail names each change and whose row it was; the state is in the batch it undoes.
+    assert len(undos) == 5 and all(a is None and json.loads(b)["present"] for b, a, _ in undos)
+    assert all(set(json.loads(b)) <= {"present", "document_id", "code_id", "coder_id"} for b, _, _ in undos)
+    assert any(summary.startswith("undo import-coding int_001.txt c58-86") for *_, summary in undos)
+    with open_session(imported) as s:
+        assert redo(s, "pi").changes == 5
+    assert _codings(imported) == codings and _memos(imported) == memos
+
+
+def test_undo_refuses_when_one_coding_changed_since(imported: Path) -> None:
+    with open_session(imported) as s:
+        victim = s.execute(select(Coding.id).order_by(Coding.id.desc())).scalars().first()
+        s.execute(update(Coding).where(Coding.id == victim).values(end=Coding.end - 1))
+    with open_session(imported) as s, pytest.raises(QcodeError, match=f"coding {victim} was changed"):
+        undo(s, "pi")
+    with open_session(imported, write=False) as s:
+        assert count(s, Coding) == 3
+
+
+def test_redo_refuses_when_a_coding_exists_again(imported: Path) -> None:
+    rows = _codings(imported)
+    with open_session(imported) as s:
+        undo(s, "pi")
+    with open_session(imported) as s:
+        s.add(Coding(id=rows[0][0], document_id=rows[0][2], code_id=rows[0][3],
+                     coder_id=rows[0][4], start=0, end=1, quote="x"))
+    with open_session(imported) as s, pytest.raises(QcodeError, match="exists again"):
+        redo(s, "pi")
+    with open_session(imported, write=False) as s:
+        assert count(s, Coding) == 1
+
+
+@pytest.mark.postgres
+def test_insert_new_skips_rows_another_coder_inserted_first(pg_url: str) -> None:
+    from sqlalchemy import Column, Integer, MetaData, String, Table, UniqueConstraint, create_engine
+    from sqlalchemy.orm import Session
+
+    from qcode.store.inserts import insert_new
+
+    meta = MetaData()
+    table = Table("t_insert_new", meta, Column("id", Integer, primary_key=True),
+                  Column("key", String(8)), UniqueConstraint("key"))
+    engine = create_engine(pg_url)
+    meta.create_all(engine)
+    try:
+        with Session(engine) as s, s.begin():
+            first = insert_new(s, table, [{"key": "a"}], ("key",))
+            again = insert_new(s, table, [{"key": "a"}, {"key": "b"}], ("key",))
+        assert first == [("a",)] and again == [("b",)]
+    finally:
+        meta.drop_all(engine)
+        engine.dispose()
