@@ -110,8 +110,10 @@ def _register() -> None:
         interactive,
         memos,
         project,
+        resolve,
         retrieve,
         review,
+        rounds,
         search,
     )
 
@@ -125,6 +127,8 @@ def _register() -> None:
     interactive.register(app)
     review.register(app)
     agreement.register(app)
+    rounds.register(app)
+    resolve.register(app)
     history.register(app)
     retrieve.register(app)
     bulk.register(app)

@@ -378,6 +378,7 @@ def insert_coding(
     """`coding.add_coding` for callers that know the coding is new (they loaded what exists):
     no lookup per row, and the event's actor may differ from the coding's coder, so that
     whoever ran an import can undo it as one action."""
+    from qcode.coding.rounds_lookup import round_for
     from qcode.coding.tagging import snapshot
     from qcode.corpus.anchoring import context
     from qcode.store.events import record
@@ -385,6 +386,7 @@ def insert_coding(
     prefix, suffix = context(doc.text, start, end)
     coding = Coding(
         document_id=doc.id, code_id=code.id, coder_id=coder.id, layer="coding",
+        round_id=round_for(session, coder.id, doc.id),
         start=start, end=end, quote=doc.text[start:end], prefix=prefix, suffix=suffix,
     )
     session.add(coding)

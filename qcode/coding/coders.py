@@ -78,6 +78,9 @@ def checked_name(name: str) -> str:
     name = " ".join(name.split())
     if not name or len(name) > 255 or not coder_key(name):
         raise UsageError(f"not a usable coder name: {name!r}")
+    if coder_key(name) == "consensus":  # `--coder consensus` reads the consensus layer
+        raise UsageError("`consensus` names the consensus layer, not a coder",
+                         hint="choose another name")
     return name
 
 

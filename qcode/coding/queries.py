@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Select, and_, select
 from sqlalchemy.orm import Session, aliased
 
+from qcode.coding.layers import coder_label, sources_clause
 from qcode.coding.tagging import CodingInfo
 from qcode.errors import UsageError
 from qcode.store.models import CaseAttribute, Code, Coder, Coding, Document, Unit
@@ -50,13 +51,12 @@ def parse_where(items: Iterable[str]) -> dict[str, str]:
 
 def filtered_codings(session: Session, flt: CodingFilter) -> Select[Any]:
     """A SELECT of (Coding, document name, code key, coder name) matching the filter."""
-    query = (
-        select(Coding, Document.name, Code.key, Coder.name)
+    query = _visible_source(session, flt, (
+        select(Coding, Document.name, Code.key, coder_label())
         .join(Document, Document.id == Coding.document_id)
         .join(Code, Code.id == Coding.code_id)
         .join(Coder, Coder.id == Coding.coder_id)
-        .where(Coding.layer == flt.layer)
-    )
+    ))
     if flt.document:
         from qcode.corpus.documents import resolve_document
 
@@ -66,16 +66,21 @@ def filtered_codings(session: Session, flt: CodingFilter) -> Select[Any]:
 
         code = resolve_code(session, flt.code, allow_retired=True)
         query = query.where(Coding.code_id.in_(descendant_ids(session, code)))
-    if flt.coder:
-        from qcode.coding.coders import find_coder
-
-        query = query.where(Coding.coder_id == find_coder(session, flt.coder).id)
     for key, value in flt.where.items():
         attr = aliased(CaseAttribute)
         query = query.join(
             attr, and_(attr.case_id == Document.case_id, attr.name == key, attr.value == value)
         )
     return query.order_by(Document.name, Coding.start, Coding.end, Code.key, Coder.name, Coding.id)
+
+
+def _visible_source(session: Session, flt: CodingFilter, query: Select[Any]) -> Select[Any]:
+    """The filter's coder (or `consensus`, or every coder of its layer), and only what the
+    person looking may see (the blind rule of open rounds)."""
+    from qcode.store.visibility import visible
+
+    return visible(session, query.where(sources_clause(session, [flt.coder] if flt.coder else [],
+                                                       flt.layer)))
 
 
 class Locator:

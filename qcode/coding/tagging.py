@@ -93,9 +93,12 @@ def add_coding(
     existing = _same_coding(session, doc, span, code, coder)
     if existing is not None:
         return existing, False
+    from qcode.coding.rounds_lookup import round_for
+
     prefix, suffix = context(doc.text, span.start, span.end)
     coding = Coding(
         document_id=doc.id, code_id=code.id, coder_id=coder.id, layer="coding",
+        round_id=round_for(session, coder.id, doc.id),
         start=span.start, end=span.end, quote=doc.text[span.start:span.end],
         prefix=prefix, suffix=suffix,
     )
