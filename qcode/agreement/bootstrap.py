@@ -46,8 +46,8 @@ from qcode.agreement.coefficients import (
     gwet_ac1,
     percent_agreement,
 )
-from qcode.agreement.data import FloatArray, ReliabilityInput, coerce
-from qcode.agreement.resample import alpha_values, two_coder_values, weights
+from qcode.agreement.data import FloatArray, ReliabilityData, ReliabilityInput, coerce
+from qcode.agreement.resample import alpha_batch, run, two_coder_batch, weights
 from qcode.agreement.results import AgreementResult, AlphaResult, BootstrapResult
 from qcode.agreement.two_coders import cohen_kappa, scott_pi
 from qcode.errors import UsageError
@@ -115,19 +115,38 @@ def bootstrap_alpha(
             measure for coding data. Communication Methods and Measures, 1(1), 77-89.
         Efron, B., & Tibshirani, R. J. (1993). An Introduction to the Bootstrap. Chapman & Hall.
     """
+    return bootstrap_alpha_many([data], level, n_boot=n_boot, confidence=confidence, seed=seed,
+                                categories=categories)[0]  # fmt: skip
+
+
+def bootstrap_alpha_many(
+    datasets: Sequence[ReliabilityInput],
+    level: str = "nominal",
+    *,
+    n_boot: int = 1000,
+    confidence: float = 0.95,
+    seed: int | None = None,
+    categories: Sequence[Hashable] | None = None,
+) -> list[BootstrapResult]:
+    """:func:`bootstrap_alpha` of each data set (the same results), computed together: data
+    sets with as many pairable units share one pass over the replicates (Efron & Tibshirani
+    1993; Hayes & Krippendorff 2007 for the reporting)."""
     _check(n_boot, confidence)
-    stats = alpha_stats(coerce(data, categories), level)
-    estimate = float(alpha_from_stats(stats))
-    n_units = stats.n_units
-    samples: list[float] = []
-    if n_units:
-        for block in weights(seed, n_units, n_boot):
-            values = alpha_values(stats, block)
-            if values is None:
-                values = np.asarray([_alpha_value(stats, w) for w in block])
-            samples.extend(float(v) for v in values if not math.isnan(v))
-    name = f"Krippendorff's alpha ({level})"
-    return _summarise(name, estimate, samples, n_boot, confidence, seed, UNIT_BOOTSTRAP)
+    every = [alpha_stats(coerce(data, categories), level) for data in datasets]
+    batches = {i: b for i, stats in enumerate(every) if stats.n_units
+               and (b := alpha_batch(stats)) is not None}  # fmt: skip
+    run(list(batches.values()), seed, n_boot)
+    out = []
+    for i, stats in enumerate(every):
+        samples: list[float] = []
+        if i in batches:
+            samples = batches[i].samples()
+        elif stats.n_units:
+            for block in weights(seed, stats.n_units, n_boot):
+                samples += [v for w in block if not math.isnan(v := _alpha_value(stats, w))]
+        out.append(_summarise(f"Krippendorff's alpha ({level})", float(alpha_from_stats(stats)),
+                              samples, n_boot, confidence, seed, UNIT_BOOTSTRAP))  # fmt: skip
+    return out
 
 
 def _alpha_value(stats: Any, w: FloatArray) -> float:
@@ -159,30 +178,55 @@ def bootstrap(
         >>> ci = bootstrap(fleiss_kappa, data, n_boot=2000, seed=7)
         >>> ci.low, ci.high
     """
+    return bootstrap_many(statistic, [data], n_boot=n_boot, confidence=confidence, seed=seed,
+                          categories=categories, **options)[0]  # fmt: skip
+
+
+def bootstrap_many(
+    statistic: Callable[..., AgreementResult | AlphaResult],
+    datasets: Sequence[ReliabilityInput],
+    *,
+    n_boot: int = 1000,
+    confidence: float = 0.95,
+    seed: int | None = None,
+    categories: Sequence[Hashable] | None = None,
+    **options: Any,
+) -> list[BootstrapResult]:
+    """:func:`bootstrap` of each data set (the same results), computed together: two coders'
+    data sets with as many units share one pass over the replicates (Efron & Tibshirani 1993)."""
     _check(n_boot, confidence)
     if getattr(statistic, "__name__", "") == "krippendorff_alpha":
         level = options.pop("level", "nominal")
         if options:
             raise UsageError(f"unexpected options for krippendorff_alpha: {sorted(options)}")
-        return bootstrap_alpha(data, level, n_boot=n_boot, confidence=confidence, seed=seed,
-                               categories=categories)  # fmt: skip
-    rd = coerce(data, categories)
-    first = statistic(rd, **options)
-    rated = np.flatnonzero(rd.ratings_per_unit() >= 1)
+        return bootstrap_alpha_many(datasets, level, n_boot=n_boot, confidence=confidence,
+                                    seed=seed, categories=categories)  # fmt: skip
+    every = [coerce(data, categories) for data in datasets]
+    firsts = [statistic(rd, **options) for rd in every]
+    rated = [np.flatnonzero(rd.ratings_per_unit() >= 1) for rd in every]
     kind = next((k for f, k in _BATCHED if f is statistic), None)
-    fast = rd.n_coders == 2 and not options and kind is not None
+    batches = {i: two_coder_batch(kind, rd, rated[i]) for i, rd in enumerate(every)
+               if kind is not None and not options and rd.n_coders == 2 and rated[i].size}
+    run(list(batches.values()), seed, n_boot)
+    out = []
+    for i, rd in enumerate(every):
+        samples = batches[i].samples() if i in batches else _loop(statistic, rd, rated[i],
+                                                                  n_boot, seed, options)
+        out.append(_summarise(firsts[i].coefficient, float(firsts[i]), samples, n_boot,
+                              confidence, seed, UNIT_BOOTSTRAP))  # fmt: skip
+    return out
+
+
+def _loop(statistic: Callable[..., AgreementResult | AlphaResult], rd: ReliabilityData,
+          rated: np.ndarray, n_boot: int, seed: int | None,
+          options: dict[str, Any]) -> list[float]:  # fmt: skip
+    """The replicates one by one: resample the rated units, recompute."""
     samples: list[float] = []
-    if rated.size and fast:
-        assert kind is not None
-        for block in weights(seed, rated.size, n_boot):
-            values = two_coder_values(kind, rd, rated, block)
-            samples.extend(float(v) for v in values if not math.isnan(v))
-    elif rated.size:
+    if rated.size:
         rng = np.random.default_rng(seed)
         for _ in range(n_boot):
             value = float(statistic(rd.take(rated[rng.integers(0, rated.size, rated.size)]),
                                     **options))  # fmt: skip
             if not math.isnan(value):
                 samples.append(value)
-    return _summarise(first.coefficient, float(first), samples, n_boot, confidence, seed,
-                      UNIT_BOOTSTRAP)  # fmt: skip
+    return samples

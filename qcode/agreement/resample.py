@@ -15,14 +15,17 @@ only the arithmetic is batched:
   observed disagreement are weighted sums over units (Krippendorff 2011; see
   :mod:`qcode.agreement.alpha`), i.e. matrix products of ``W`` with per-unit statistics.
 
-The multiplicities of one (seed, units, replicates) are kept for the next call, since an
-agreement report bootstraps every code of one set of units with one seed.
+Data sets over the same number of units share the draws (the loop, seeded alike, would draw
+the same), so :func:`run` stacks their columns and reads each block of multiplicities once for
+all of them: an agreement report bootstraps every code of one set of units in one product. The
+multiplicities of one (seed, units, replicates) are also kept for the next call.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
@@ -62,18 +65,54 @@ def weights(seed: int | None, n: int, n_boot: int) -> Iterator[FloatArray]:
     yield from _drawn(np.random.default_rng(seed), n, n_boot)
 
 
-def two_coder_values(kind: str, rd: ReliabilityData, units: np.ndarray,
-                     w: FloatArray) -> FloatArray:  # fmt: skip
-    """One coefficient per replicate row of ``w`` (multiplicities of ``units``)."""
+@dataclass(eq=False)
+class Batch:
+    """One data set's replicates, computed from weighted sums of per-unit columns: for the
+    multiplicities ``W`` of a block of replicates, ``finish(W @ columns)`` is their values."""
+
+    n: int
+    columns: FloatArray
+    finish: Callable[[FloatArray], FloatArray]
+    values: list[FloatArray] = field(default_factory=list)
+
+    def samples(self) -> list[float]:
+        return [float(v) for block in self.values for v in block if not math.isnan(v)]
+
+
+def run(batches: Sequence[Batch], seed: int | None, n_boot: int) -> None:
+    """Every replicate of every batch. Batches over the same number of units share the draws
+    (the loop would draw the same ones, with the same seed), so their columns are stacked and
+    each block of multiplicities is read once for all of them."""
+    by_n: dict[int, list[Batch]] = {}
+    for batch in batches:
+        by_n.setdefault(batch.n, []).append(batch)
+    for n, group in by_n.items():
+        stacked = np.hstack([b.columns for b in group])
+        cuts = np.cumsum([b.columns.shape[1] for b in group])[:-1]
+        for block in weights(seed, n, n_boot):
+            for batch, part in zip(group, np.split(block @ stacked, cuts, axis=1), strict=True):
+                batch.values.append(batch.finish(part))
+
+
+def two_coder_batch(kind: str, rd: ReliabilityData, units: np.ndarray) -> Batch:
+    """The kappa family (``kind``: the function's name) on two coders' ``units``: a unit is one
+    cell of the (q + 1) × (q + 1) table of pairs of values, "missing" the extra row/column."""
     q = rd.n_categories
     a, b = rd.codes[0, units], rd.codes[1, units]
     cell = (a + 1) * (q + 1) + (b + 1)  # MISSING (-1) becomes row/column 0
     used, column = np.unique(cell, return_inverse=True)
     onehot = np.zeros((units.size, used.size))
     onehot[np.arange(units.size), column] = 1.0
-    flat = np.zeros((w.shape[0], (q + 1) ** 2))
-    flat[:, used] = w @ onehot  # only the cells the data use: one pass over w
-    counts = flat.reshape(-1, q + 1, q + 1)
+
+    def finish(sums: FloatArray) -> FloatArray:
+        flat = np.zeros((sums.shape[0], (q + 1) ** 2))
+        flat[:, used] = sums  # only the cells the data use went through the product
+        return _two_coder_values(kind, flat.reshape(-1, q + 1, q + 1), q)
+
+    return Batch(int(units.size), onehot, finish)
+
+
+def _two_coder_values(kind: str, counts: FloatArray, q: int) -> FloatArray:
     both = counts[:, 1:, 1:]
     n2 = both.sum(axis=(1, 2))
     n = counts.sum(axis=(1, 2))
@@ -106,35 +145,39 @@ def _gwet_chance(kind: str, counts: FloatArray, both: FloatArray, n: FloatArray,
     return np.asarray((pi * (1.0 - pi)).sum(axis=1) / (q - 1), dtype=np.float64)
 
 
-def alpha_values(stats: AlphaStats, w: FloatArray) -> FloatArray | None:
-    """Alpha per replicate row of ``w`` (multiplicities of the pairable units), or None where
-    the level needs the loop (ordinal: its mid-ranks change with every replicate)."""
+def alpha_batch(stats: AlphaStats) -> Batch | None:
+    """Alpha over the pairable units: n_c, n and the observed disagreement are the weighted
+    sums; None where the level needs the loop (ordinal: its mid-ranks change with every
+    replicate) or the categories are too many for dense columns."""
     q = stats.n_categories
-    if stats.level == "ordinal" or stats.d is None or stats.n_units * q > 20_000_000:
+    if stats.level == "ordinal" or stats.d is None or stats.n_units * q > 20_000_000 or \
+            (stats.level == "ratio" and q > 4000):  # fmt: skip
         return None
-    # n_c, n and the observed disagreement of every replicate in one pass over w.
-    per_unit = np.zeros((stats.n_units, q + 2))
-    np.add.at(per_unit, (stats.unit, stats.cat), stats.count)
-    per_unit[:, q], per_unit[:, q + 1] = stats.m, stats.d
-    sums = w @ per_unit
-    n_c, n, observed = sums[:, :q], sums[:, q], sums[:, q + 1]
-    if stats.level == "nominal":
-        expected = n * n - (n_c * n_c).sum(axis=1)
-    else:
-        x = stats.x if stats.x is not None else np.arange(q, dtype=np.float64)
-        if stats.level == "interval":
-            with np.errstate(invalid="ignore", divide="ignore"):
-                xbar = (n_c @ x) / n
-            expected = 2.0 * n * (n_c * (x[None, :] - xbar[:, None]) ** 2).sum(axis=1)
-        else:
-            if q > 4000:
-                return None
-            total = x[:, None] + x[None, :]
-            diff = np.divide(x[:, None] - x[None, :], total, out=np.zeros((q, q)),
-                             where=total != 0)  # fmt: skip
-            expected = np.einsum("bi,ij,bj->b", n_c, diff * diff, n_c)
-    in_use = np.count_nonzero(n_c, axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        value = 1.0 - (n - 1.0) * observed / expected
-    return np.where((in_use >= 2) & (n >= 2), value, math.nan)
+    columns = np.zeros((stats.n_units, q + 2))
+    np.add.at(columns, (stats.unit, stats.cat), stats.count)
+    columns[:, q], columns[:, q + 1] = stats.m, stats.d
+    x = stats.x if stats.x is not None else np.arange(q, dtype=np.float64)
 
+    def finish(sums: FloatArray) -> FloatArray:
+        n_c, n, observed = sums[:, :q], sums[:, q], sums[:, q + 1]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            expected = _expected(stats.level, n_c, n, x)
+            value = 1.0 - (n - 1.0) * observed / expected
+        in_use = np.count_nonzero(n_c, axis=1)
+        return np.where((in_use >= 2) & (n >= 2), value, math.nan)
+
+    return Batch(stats.n_units, columns, finish)
+
+
+def _expected(level: str, n_c: FloatArray, n: FloatArray, x: FloatArray) -> FloatArray:
+    """sum_ck n_c n_k delta2_ck per replicate (see :func:`qcode.agreement.alpha.disagreements`)."""
+    if level == "nominal":
+        return np.asarray(n * n - (n_c * n_c).sum(axis=1), dtype=np.float64)
+    if level == "interval":
+        xbar = (n_c @ x) / n
+        return np.asarray(2.0 * n * (n_c * (x[None, :] - xbar[:, None]) ** 2).sum(axis=1),
+                          dtype=np.float64)  # fmt: skip
+    total = x[:, None] + x[None, :]
+    diff = np.divide(x[:, None] - x[None, :], total, out=np.zeros((x.size, x.size)),
+                     where=total != 0)  # fmt: skip
+    return np.asarray(np.einsum("bi,ij,bj->b", n_c, diff * diff, n_c), dtype=np.float64)

@@ -24,11 +24,12 @@ from qcode.store.models import (
     RoundAssignment,
 )
 
+# Event target types (at most 16 characters, the column's width).
 ROW_TYPES: dict[str, type[Base]] = {
     "round": Round,
     "round_assignment": RoundAssignment,
     "resolution": Resolution,
-    "resolution_coding": ResolutionCoding,
+    "decision_coding": ResolutionCoding,
     "coding_source": CodingSource,
 }
 

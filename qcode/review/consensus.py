@@ -189,8 +189,9 @@ def source_codings(
     """The compared coders' own codings on a document overlapping [start, end)."""
     query = select(Coding.id, Coding.coder_id, Coding.code_id, Coding.start, Coding.end).where(
         Coding.document_id == doc_id, Coding.layer == "coding",
-        Coding.coder_id.in_(list(coder_ids)), Coding.start < (end if end is not None else 2**62),
-        Coding.end > start)  # fmt: skip
+        Coding.coder_id.in_(list(coder_ids)), Coding.end > start)  # fmt: skip
+    if end is not None:
+        query = query.where(Coding.start < end)
     if code_ids is not None:
         query = query.where(Coding.code_id.in_(list(code_ids)))
     rows = session.execute(query.order_by(Coding.start, Coding.end, Coding.id)).all()

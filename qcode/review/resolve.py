@@ -225,7 +225,7 @@ def _withdraw(session: Session, old: Resolution, actor: str, batch: str) -> int:
     removed = 0
     for link in list(session.execute(select(ResolutionCoding)
                                      .where(ResolutionCoding.resolution_id == old.id)).scalars()):
-        record(session, actor=actor, action="resolve", target_type="resolution_coding",
+        record(session, actor=actor, action="resolve", target_type="decision_coding",
                target_id=old.id, before=row_state(link), batch=batch,
                summary=f"withdraw consensus {link.coding_id} of decision {old.id}")  # fmt: skip
         session.delete(link)
@@ -306,7 +306,7 @@ def _consensus(session: Session, new: Resolution, place: Place, names: tuple[str
         link = ResolutionCoding(resolution_id=new.id, coding_id=coding.id, made=made)
         session.add(link)
         session.flush()
-        record(session, actor=actor.name, action="resolve", target_type="resolution_coding",
+        record(session, actor=actor.name, action="resolve", target_type="decision_coding",
                target_id=new.id, after=row_state(link), batch=batch,
                summary=f"decision {new.id} stands on consensus {coding.id}")  # fmt: skip
 

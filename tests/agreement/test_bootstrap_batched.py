@@ -10,6 +10,8 @@ import pytest
 from qcode.agreement import (
     bootstrap,
     bootstrap_alpha,
+    bootstrap_alpha_many,
+    bootstrap_many,
     brennan_prediger,
     cohen_kappa,
     fleiss_kappa,
@@ -102,3 +104,18 @@ def test_weighted_kappa_and_three_coders_take_the_loop() -> None:
     assert list(weighted.samples) == pytest.approx([x for x in expect if not math.isnan(x)])
     three = np.vstack([data, data[:1]])
     assert bootstrap(fleiss_kappa, three, n_boot=30, seed=1).n_valid == 30
+
+
+def test_many_data_sets_at_once_equal_one_call_each() -> None:
+    sets = [two_coders(50, 2, seed=s) for s in range(4)] + [two_coders(30, 3, seed=9)]
+    sets.append(np.vstack([sets[0], sets[1][:1]]))  # three coders: the loop
+    for statistic in (cohen_kappa, gwet_ac1, fleiss_kappa):
+        chosen = sets[:-1] if statistic is cohen_kappa else sets  # kappa: two coders only
+        together = bootstrap_many(statistic, chosen, n_boot=80, seed=3)
+        one_by_one = [bootstrap(statistic, d, n_boot=80, seed=3) for d in chosen]
+        assert [r.samples for r in together] == [r.samples for r in one_by_one]
+    alphas = bootstrap_alpha_many(sets, n_boot=80, seed=3)
+    assert [r.samples for r in alphas] == [bootstrap_alpha(d, n_boot=80, seed=3).samples
+                                           for d in sets]  # fmt: skip
+    assert bootstrap_many(krippendorff_alpha, sets[:2], n_boot=20, seed=1, level="interval")[1] \
+        .samples == bootstrap_alpha(sets[1], "interval", n_boot=20, seed=1).samples

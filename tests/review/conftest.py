@@ -21,11 +21,12 @@ Respondent: Fifteen sixteen seventeen eighteen.
 OTHER = "Interviewer: Only one coder read this.\n\nRespondent: Indeed.\n"
 
 
-def turns(db: Path, name: str) -> list[tuple[int, int]]:
+def turns(db: Path | str, name: str) -> list[tuple[int, int]]:
     from qcode.store.engine import session_scope
     from qcode.store.models import Document, Unit
 
-    with session_scope(f"sqlite:///{db}", write=False) as s:
+    url = db if isinstance(db, str) and "://" in db else f"sqlite:///{db}"
+    with session_scope(url, write=False) as s:
         doc_id = s.execute(select(Document.id).where(Document.name == name)).scalar_one()
         return [(a, b) for a, b in s.execute(
             select(Unit.start, Unit.end).where(Unit.document_id == doc_id, Unit.kind == "turn")
@@ -70,6 +71,10 @@ def write_codings(path: Path, coder: str, codings: list[tuple[str, str, int, int
 def pilot(cli: Cli, tmp_path: Path) -> Cli:
     """The codings of `tiny`, made in the open blind round `pilot` (ana and ben on int_t.txt)
     of a project whose PI and default coder is pia; int_u.txt is in no round."""
+    return make_pilot(cli, tmp_path)
+
+
+def make_pilot(cli: Cli, tmp_path: Path) -> Cli:
     book = tmp_path / "book.yaml"
     book.write_text(V1, "utf-8")
     assert cli("init", "--codebook", str(book), "--coder", "pia").exit_code == 0
@@ -78,8 +83,9 @@ def pilot(cli: Cli, tmp_path: Path) -> Cli:
     assert cli("import", str(tmp_path / "int_t.txt"), str(tmp_path / "int_u.txt")).exit_code == 0
     made = cli("round", "create", "pilot", "--coders", "ana,ben", "--docs", "int_t", "--blind")
     assert made.exit_code == 0, made.stderr
-    t = turns(tmp_path / "qcode.db", "int_t.txt")
-    u = turns(tmp_path / "qcode.db", "int_u.txt")
+    assert cli.db is not None
+    t = turns(str(cli.db), "int_t.txt")
+    u = turns(str(cli.db), "int_u.txt")
     rows = {
         "ana": [("int_t.txt", "barriers", *t[0]), ("int_t.txt", "diaspora", *t[1]),
                 ("int_t.txt", "diaspora", *t[3]), ("int_u.txt", "barriers", *u[0])],

@@ -86,3 +86,18 @@ def test_checks(pilot: Cli) -> None:
         assert words in run.stderr
     tagged = pilot("tag", "int_t", "t3", "barriers", "--coder", "consensus")
     assert tagged.exit_code == 2 and "names the consensus layer" in tagged.stderr
+
+
+def test_consensus_and_its_sources_change_only_through_decisions(pilot: Cli) -> None:
+    pilot("consensus", "build", "--round", "pilot")
+    rows = json.loads(pilot("codings", "--coder", "consensus", "-f", "json").stdout)
+    untag = pilot("untag", str(rows[0]["id"]))
+    assert untag.exit_code == 1 and "is in the consensus layer" in untag.stderr
+    source = next(r for r in json.loads(pilot("codings", "--coder", "ana", "-f", "json").stdout)
+                  if r["code"] == "barriers" and r["document"] == "int_t.txt")  # fmt: skip
+    for args in (("untag", str(source["id"]), "--coder", "ana"),
+                 ("recode", str(source["id"]), "diaspora", "--coder", "ana")):
+        run = pilot(*args)
+        assert run.exit_code == 1 and f"is a source of consensus coding {rows[0]['id']}" in run.stderr
+    assert pilot("undo").exit_code == 0  # the build; now ana may change her coding again
+    assert pilot("untag", str(source["id"]), "--coder", "ana").exit_code == 0
