@@ -53,14 +53,16 @@ def viewer(session: Session) -> Viewer:
     return Viewer(row.name, row.id, row.role == "pi")
 
 
+def _blind_assignments() -> Select[Any]:
+    return (select(RoundAssignment.document_id)
+            .join(Round, Round.id == RoundAssignment.round_id)
+            .where(Round.blind.is_(True), Round.status == "open"))  # fmt: skip
+
+
 def blind_documents(session: Session) -> dict[int, str]:
     """Document id -> the open blind round it is in (the first by name when several)."""
     rows = session.execute(
-        select(RoundAssignment.document_id, Round.name)
-        .join(Round, Round.id == RoundAssignment.round_id)
-        .where(Round.blind.is_(True), Round.status == "open")
-        .distinct()
-        .order_by(Round.name.desc())
+        _blind_assignments().add_columns(Round.name).distinct().order_by(Round.name.desc())
     ).all()
     return {doc_id: name for doc_id, name in rows}
 
@@ -80,12 +82,21 @@ def visibility_clause(
     layer: InstrumentedAttribute[str] | ColumnElement[str] = Coding.layer,
 ) -> ColumnElement[bool] | None:
     """A WHERE clause keeping the codings the viewer may see, or None when they see all."""
-    hidden = hidden_documents(session)
-    if not hidden:
+    if not hidden_documents(session):
         return None
     who = viewer(session)
     own = (coder == who.coder_id) & (layer == "coding") if who.coder_id is not None else false()
-    return or_(document.not_in(sorted(hidden)), own)
+    # A subquery, not a list of ids: a round of thousands of documents binds no parameters.
+    return or_(document.not_in(_blind_assignments()), own)
+
+
+def can_see(session: Session, coding: Coding) -> bool:
+    """Whether the viewer may see this one coding."""
+    hidden = hidden_documents(session)
+    if coding.document_id not in hidden:
+        return True
+    who = viewer(session)
+    return coding.layer == "coding" and who.coder_id is not None and coding.coder_id == who.coder_id
 
 
 def visible(session: Session, query: Q, **columns: Any) -> Q:

@@ -105,3 +105,16 @@ def test_the_interactive_session_shows_the_coder_it_codes_as(pilot: Cli) -> None
     run = pilot("code", "int_t", "--coder", "ben", "--from", "4", input="x\n")
     assert run.exit_code == 0, run.stderr
     assert "codes (ben): owner_emigration" in run.stdout and "diaspora" not in run.stdout
+
+
+def test_memo_threads_of_hidden_codings(pilot: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    anas = _as(pilot, monkeypatch, "pia", "codings", "--coder", "ana", "--doc", "int_t", "-f",
+               "json")  # fmt: skip
+    first = str(anas[0]["id"])  # type: ignore[index]
+    assert pilot("memo", "coding", first, "check the boundary", "--coder", "ana").exit_code == 0
+    monkeypatch.setenv("QCODE_CODER", "ben")
+    hidden = pilot("memo", "coding", first)
+    assert hidden.exit_code == 1 and f"no coding {first}" in hidden.stderr
+    assert "check the boundary" not in hidden.stdout
+    monkeypatch.setenv("QCODE_CODER", "ana")
+    assert "check the boundary" in pilot("memo", "coding", first).stdout
