@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from qcode.store.schema import SCHEMA_VERSION
 from tests.cli.test_codebook_cli import V1
 from tests.conftest import INTERVIEWS, Cli
 
@@ -169,6 +170,6 @@ def test_killed_migration_is_consistent_and_reruns(tmp_path: Path) -> None:
     con.close()
 
     def stamped(db: Path) -> None:
-        assert _state(db)[-1] == [("3",)]
+        assert _state(db)[-1] == [(str(SCHEMA_VERSION),)]
 
     _crash_and_rerun(old, tmp_path, ["db", "upgrade"], seed=4, extra=stamped)

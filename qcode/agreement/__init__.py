@@ -12,12 +12,18 @@ Coefficients for pre-defined units:
 Unitized continua (Krippendorff et al. 2016):
     unitized_alpha, unitized_alpha_by_code
 Uncertainty:
-    bootstrap_alpha, bootstrap (and ``standard_error`` / ``confidence_interval()`` on kappa-type
+    bootstrap_alpha, bootstrap, and bootstrap_alpha_many, bootstrap_many for many data sets at
+    once (and ``standard_error`` / ``confidence_interval()`` on kappa-type
     results)
 """
 
 from qcode.agreement.alpha import coincidence_matrix, krippendorff_alpha
-from qcode.agreement.bootstrap import bootstrap, bootstrap_alpha
+from qcode.agreement.bootstrap import (
+    bootstrap,
+    bootstrap_alpha,
+    bootstrap_alpha_many,
+    bootstrap_many,
+)
 from qcode.agreement.coefficients import (
     brennan_prediger,
     fleiss_kappa,
@@ -43,6 +49,8 @@ __all__ = [
     "UnitizedAlphaResult",
     "bootstrap",
     "bootstrap_alpha",
+    "bootstrap_alpha_many",
+    "bootstrap_many",
     "brennan_prediger",
     "coerce",
     "cohen_kappa",

@@ -25,6 +25,10 @@ inter-rater-reliability.blogspot.com). We keep Hayes & Krippendorff's reporting 
 
 For the kappa family, the result objects also carry Gwet's analytic standard errors; the
 bootstrap here is the distribution-free alternative.
+
+Two coders with the kappa family or percent agreement, and alpha at the nominal, interval and
+ratio levels, compute every replicate at once from the same draws (:mod:`.resample`); other
+statistics recompute replicate by replicate.
 """
 
 from __future__ import annotations
@@ -36,10 +40,22 @@ from typing import Any
 import numpy as np
 
 from qcode.agreement.alpha import alpha_from_stats, alpha_stats, disagreements
-from qcode.agreement.data import FloatArray, ReliabilityInput, coerce
+from qcode.agreement.coefficients import (
+    brennan_prediger,
+    fleiss_kappa,
+    gwet_ac1,
+    percent_agreement,
+)
+from qcode.agreement.data import FloatArray, ReliabilityData, ReliabilityInput, coerce
+from qcode.agreement.resample import alpha_batch, run, two_coder_batch, weights
 from qcode.agreement.results import AgreementResult, AlphaResult, BootstrapResult
+from qcode.agreement.two_coders import cohen_kappa, scott_pi
 from qcode.errors import UsageError
 
+# Two-coder statistics whose replicates are computed all at once from cell counts.
+_BATCHED = ((cohen_kappa, "cohen_kappa"), (scott_pi, "scott_pi"),
+            (percent_agreement, "percent_agreement"), (fleiss_kappa, "fleiss_kappa"),
+            (brennan_prediger, "brennan_prediger"), (gwet_ac1, "gwet_ac1"))  # fmt: skip
 UNIT_BOOTSTRAP = "unit bootstrap (resampling units with replacement), percentile interval"
 
 
@@ -83,7 +99,8 @@ def bootstrap_alpha(
 
     Each replicate draws the pairable units with replacement (``numpy.random.default_rng(seed)
     .integers``), expressed as per-unit multiplicities, and recomputes D_o and D_e from
-    per-unit sums, so 1,000 replicates of 2 coders × 10,000 units take well under a second.
+    per-unit sums, all replicates at once as matrix products (ordinal alpha: one by one), so
+    1,000 replicates of 2 coders × 10,000 units take well under a second.
 
     Args:
         data: coders × units; ``None``/NaN for missing.
@@ -98,20 +115,38 @@ def bootstrap_alpha(
             measure for coding data. Communication Methods and Measures, 1(1), 77-89.
         Efron, B., & Tibshirani, R. J. (1993). An Introduction to the Bootstrap. Chapman & Hall.
     """
+    return bootstrap_alpha_many([data], level, n_boot=n_boot, confidence=confidence, seed=seed,
+                                categories=categories)[0]  # fmt: skip
+
+
+def bootstrap_alpha_many(
+    datasets: Sequence[ReliabilityInput],
+    level: str = "nominal",
+    *,
+    n_boot: int = 1000,
+    confidence: float = 0.95,
+    seed: int | None = None,
+    categories: Sequence[Hashable] | None = None,
+) -> list[BootstrapResult]:
+    """:func:`bootstrap_alpha` of each data set (the same results), computed together: data
+    sets with as many pairable units share one pass over the replicates (Efron & Tibshirani
+    1993; Hayes & Krippendorff 2007 for the reporting)."""
     _check(n_boot, confidence)
-    stats = alpha_stats(coerce(data, categories), level)
-    estimate = float(alpha_from_stats(stats))
-    rng = np.random.default_rng(seed)
-    n_units = stats.n_units
-    samples: list[float] = []
-    if n_units:
-        for _ in range(n_boot):
-            w = np.bincount(rng.integers(0, n_units, n_units), minlength=n_units)
-            value = _alpha_value(stats, w.astype(np.float64))
-            if not math.isnan(value):
-                samples.append(value)
-    name = f"Krippendorff's alpha ({level})"
-    return _summarise(name, estimate, samples, n_boot, confidence, seed, UNIT_BOOTSTRAP)
+    every = [alpha_stats(coerce(data, categories), level) for data in datasets]
+    batches = {i: b for i, stats in enumerate(every) if stats.n_units
+               and (b := alpha_batch(stats)) is not None}  # fmt: skip
+    run(list(batches.values()), seed, n_boot)
+    out = []
+    for i, stats in enumerate(every):
+        samples: list[float] = []
+        if i in batches:
+            samples = batches[i].samples()
+        elif stats.n_units:
+            for block in weights(seed, stats.n_units, n_boot):
+                samples += [v for w in block if not math.isnan(v := _alpha_value(stats, w))]
+        out.append(_summarise(f"Krippendorff's alpha ({level})", float(alpha_from_stats(stats)),
+                              samples, n_boot, confidence, seed, UNIT_BOOTSTRAP))  # fmt: skip
+    return out
 
 
 def _alpha_value(stats: Any, w: FloatArray) -> float:
@@ -143,23 +178,55 @@ def bootstrap(
         >>> ci = bootstrap(fleiss_kappa, data, n_boot=2000, seed=7)
         >>> ci.low, ci.high
     """
+    return bootstrap_many(statistic, [data], n_boot=n_boot, confidence=confidence, seed=seed,
+                          categories=categories, **options)[0]  # fmt: skip
+
+
+def bootstrap_many(
+    statistic: Callable[..., AgreementResult | AlphaResult],
+    datasets: Sequence[ReliabilityInput],
+    *,
+    n_boot: int = 1000,
+    confidence: float = 0.95,
+    seed: int | None = None,
+    categories: Sequence[Hashable] | None = None,
+    **options: Any,
+) -> list[BootstrapResult]:
+    """:func:`bootstrap` of each data set (the same results), computed together: two coders'
+    data sets with as many units share one pass over the replicates (Efron & Tibshirani 1993)."""
     _check(n_boot, confidence)
     if getattr(statistic, "__name__", "") == "krippendorff_alpha":
         level = options.pop("level", "nominal")
         if options:
             raise UsageError(f"unexpected options for krippendorff_alpha: {sorted(options)}")
-        return bootstrap_alpha(data, level, n_boot=n_boot, confidence=confidence, seed=seed,
-                               categories=categories)  # fmt: skip
-    rd = coerce(data, categories)
-    first = statistic(rd, **options)
-    rated = np.flatnonzero(rd.ratings_per_unit() >= 1)
-    rng = np.random.default_rng(seed)
+        return bootstrap_alpha_many(datasets, level, n_boot=n_boot, confidence=confidence,
+                                    seed=seed, categories=categories)  # fmt: skip
+    every = [coerce(data, categories) for data in datasets]
+    firsts = [statistic(rd, **options) for rd in every]
+    rated = [np.flatnonzero(rd.ratings_per_unit() >= 1) for rd in every]
+    kind = next((k for f, k in _BATCHED if f is statistic), None)
+    batches = {i: two_coder_batch(kind, rd, rated[i]) for i, rd in enumerate(every)
+               if kind is not None and not options and rd.n_coders == 2 and rated[i].size}
+    run(list(batches.values()), seed, n_boot)
+    out = []
+    for i, rd in enumerate(every):
+        samples = batches[i].samples() if i in batches else _loop(statistic, rd, rated[i],
+                                                                  n_boot, seed, options)
+        out.append(_summarise(firsts[i].coefficient, float(firsts[i]), samples, n_boot,
+                              confidence, seed, UNIT_BOOTSTRAP))  # fmt: skip
+    return out
+
+
+def _loop(statistic: Callable[..., AgreementResult | AlphaResult], rd: ReliabilityData,
+          rated: np.ndarray, n_boot: int, seed: int | None,
+          options: dict[str, Any]) -> list[float]:  # fmt: skip
+    """The replicates one by one: resample the rated units, recompute."""
     samples: list[float] = []
     if rated.size:
+        rng = np.random.default_rng(seed)
         for _ in range(n_boot):
             value = float(statistic(rd.take(rated[rng.integers(0, rated.size, rated.size)]),
                                     **options))  # fmt: skip
             if not math.isnan(value):
                 samples.append(value)
-    return _summarise(first.coefficient, float(first), samples, n_boot, confidence, seed,
-                      UNIT_BOOTSTRAP)  # fmt: skip
+    return samples

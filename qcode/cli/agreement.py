@@ -140,25 +140,38 @@ def disagreements(
     unit: str = UNIT_OPTION,
     uncoded: str = UNCODED_OPTION,
     overlap: float = OVERLAP_OPTION,
+    status: str = typer.Option("all", "--status", help="open, resolved or all."),
+    count: bool = typer.Option(False, "--count", help="Only the numbers: total, resolved, open."),
     fmt: Format = FORMAT_OPTION,
 ) -> None:
-    """Every place where the coders differ, with a stable id, the text and each coder's codes."""
+    """Every place where the coders differ, with a stable id, the text, each coder's codes and
+    whether a PI has decided it (`qcode resolve`)."""
     from qcode.review.disagreements import find_disagreements
 
+    if status not in ("open", "resolved", "all"):
+        raise typer.BadParameter("--status takes open, resolved or all")
     with transaction(write=False) as session:
         found = find_disagreements(session, _split([coders]), unit=unit, round_name=round_name,
                                    codes=_split(code), domain=domain, document=document,
                                    uncoded=uncoded, overlap=overlap)  # fmt: skip
-    _render_disagreements(found, fmt)
+    if count:
+        emit([{"unit": found.unit, "round": found.round, "coders": ",".join(found.coders),
+               "disagreements": found.total, "resolved": found.resolved,
+               "open": found.total - found.resolved}],
+             ["unit", "round", "coders", "disagreements", "resolved", "open"], fmt,
+             numeric=("disagreements", "resolved", "open"))  # fmt: skip
+        return
+    _render_disagreements(found, fmt, status)
 
 
-def _render_disagreements(found: DisagreementList, fmt: Format) -> None:
+def _render_disagreements(found: DisagreementList, fmt: Format, status: str = "all") -> None:
     for e in found.excluded:
         info(f"left out {e.document}: {e.reason}")
     for c in found.conflicts:
         warn(f"{c.coder} applied {' and '.join(c.codes)} (one domain) to {c.document} {c.unit}")
     rows = []
-    for d in found.items:
+    items = [d for d in found.items if status == "all" or d.status == status]
+    for d in items:
         row: dict[str, Any] = {k: v for k, v in asdict(d).items() if k != "codes"}
         row["lines"] = _lines(d.line_start, d.line_end)
         for coder, codes in d.codes:
@@ -169,13 +182,15 @@ def _render_disagreements(found: DisagreementList, fmt: Format) -> None:
                     "domain": found.domain, "resolved": found.resolved, "total": found.total,
                     "excluded": [asdict(e) for e in found.excluded],
                     "disagreements": [{**r, "codes": dict(d.codes)}
-                                      for r, d in zip(rows, found.items, strict=True)]})  # fmt: skip
+                                      for r, d in zip(rows, items, strict=True)]})  # fmt: skip
     elif fmt is Format.csv:
         emit(rows, ["id", "document", "unit", "line_start", "line_end", "start", "end", "code",
-                    *found.coders, "text"], fmt)  # fmt: skip
+                    *found.coders, "status", "decision", "text"], fmt)  # fmt: skip
     else:
-        emit([{**r, "text": " ".join(r["text"].split())} for r in rows],
-             ["id", "lines", "code", *found.coders, "text"], fmt)  # fmt: skip
+        emit([{**r, "text": " ".join(r["text"].split()),
+               "status": r["status"] + (f": {r['decision']}" if r["decision"] else "")}
+              for r in rows],
+             ["id", "lines", "code", *found.coders, "status", "text"], fmt)  # fmt: skip
     info(f"{_progress(found.resolved, found.total)}")
 
 

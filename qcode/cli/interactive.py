@@ -116,7 +116,9 @@ def _document(session: Session, state: CodingSession) -> Document:
 def _on_unit(session: Session, state: CodingSession) -> list[CodingRow]:
     """This coder's codings that overlap the current unit."""
     from qcode.coding.queries import CodingFilter, list_codings
+    from qcode.store.visibility import set_viewer
 
+    set_viewer(session, state.coder)  # the session shows codings to the coder it codes as
     unit = state.unit
     try:
         rows = list_codings(session, CodingFilter(document=state.document, coder=state.coder))

@@ -115,8 +115,10 @@ def _register() -> None:
         memos,
         pack,
         project,
+        resolve,
         retrieve,
         review,
+        rounds,
         search,
         stats,
     )
@@ -131,6 +133,8 @@ def _register() -> None:
     interactive.register(app)
     review.register(app)
     agreement.register(app)
+    rounds.register(app)
+    resolve.register(app)
     history.register(app)
     retrieve.register(app)
     bulk.register(app)

@@ -348,6 +348,7 @@ def _write(session: Session, fresh: list[tuple[_Checked, Coder | None]], *, acto
            batch: str) -> int:
     """The new codings, their events and memos, one statement per chunk; how many went in."""
     from qcode.coding.memos import _checked
+    from qcode.coding.rounds_lookup import round_for
     from qcode.corpus.anchoring import context
     from qcode.store.inserts import insert_new
     from qcode.store.models import new_uuid, utcnow
@@ -360,7 +361,8 @@ def _write(session: Session, fresh: list[tuple[_Checked, Coder | None]], *, acto
         prefix, suffix = context(text, row.start, row.end)
         values.append({
             "uuid": new_uuid(), "document_id": row.document.id, "code_id": row.code.id,
-            "coder_id": coder.id, "layer": "coding", "round_id": None, "start": row.start,
+            "coder_id": coder.id, "layer": "coding",
+            "round_id": round_for(session, coder.id, row.document.id), "start": row.start,
             "end": row.end, "quote": text[row.start:row.end], "prefix": prefix, "suffix": suffix,
             "anchor": "ok", "created_at": now, "updated_at": now,
         })
@@ -473,6 +475,7 @@ def insert_coding(
     no lookup per row, and the event's actor may differ from the coding's coder, so that
     whoever ran an import can undo it as one action. `uuid` and `created_at` keep an
     exchanged coding's identity and time (REFI-QDA imports)."""
+    from qcode.coding.rounds_lookup import round_for
     from qcode.coding.tagging import snapshot
     from qcode.corpus.anchoring import context
     from qcode.store.events import record
@@ -480,6 +483,7 @@ def insert_coding(
     prefix, suffix = context(doc.text, start, end)
     coding = Coding(
         document_id=doc.id, code_id=code.id, coder_id=coder.id, layer="coding",
+        round_id=round_for(session, coder.id, doc.id),
         start=start, end=end, quote=doc.text[start:end], prefix=prefix, suffix=suffix,
     )
     if uuid is not None:

@@ -15,7 +15,7 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -78,6 +78,9 @@ def checked_name(name: str) -> str:
     name = " ".join(name.split())
     if not name or len(name) > 255 or not coder_key(name):
         raise UsageError(f"not a usable coder name: {name!r}")
+    if coder_key(name) == "consensus":  # `--coder consensus` reads the consensus layer
+        raise UsageError("`consensus` names the consensus layer, not a coder",
+                         hint="choose another name")
     return name
 
 
@@ -271,6 +274,16 @@ def merge_coders(session: Session, source: str, target: str, actor: Coder, *, ba
             summary=f"merge {src.name} into {dst.name}",
         )
     _move_memos(session, src, dst, actor, batch)
+    # An assignment both had stays once (the target's); the others move to the target.
+    both = select(RoundAssignment.round_id, RoundAssignment.document_id).where(
+        RoundAssignment.coder_id == dst.id
+    )
+    session.execute(
+        delete(RoundAssignment).where(
+            RoundAssignment.coder_id == src.id,
+            tuple_(RoundAssignment.round_id, RoundAssignment.document_id).in_(both),
+        )
+    )
     session.execute(update(RoundAssignment).where(RoundAssignment.coder_id == src.id).values(coder_id=dst.id))
     _change(session, src, actor, "merge-coder", f"merge coder {src.name} into {dst.name}", batch,
             retired=True)

@@ -16,12 +16,14 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from qcode.coding.rounds_lookup import forget
+from qcode.coding.rows import ROW_TYPES, set_row
 from qcode.errors import QcodeError
 from qcode.store.events import new_batch, record
 from qcode.store.models import Coder, Coding, Event, Memo, utcnow
 
 REVERSIBLE = {"tag", "autocode", "import-coding", "untag", "recode", "memo", "coder", "merge-coder",
-              "pack-import"}
+              "pack-import", "round", "resolve", "consensus"}
 # Registering a coder changes no one's work, and a local project's first rows came from a package:
 # neither undoes nor stands in the way of an undo; nor does a coder's offline history (`offline:`
 # events), which records what she did elsewhere, brought in by a `pack-import` that is undoable.
@@ -68,13 +70,34 @@ def read_log(
         query = query.where(Event.at >= since)
     if limit:
         query = query.limit(limit)
-    events = list(session.execute(query).scalars())
+    events = _visible_events(session, list(session.execute(query).scalars()))
     return [
         LogEntry(e.id, e.at.isoformat(timespec="seconds"), e.actor, e.action, e.batch,
                  f"{e.target_type} {e.target_id}" if e.target_id is not None else e.target_type,
                  e.summary)
         for e in reversed(events)
     ]
+
+
+def _visible_events(session: Session, events: list[Event]) -> list[Event]:
+    """Leave out changes to codings that the blind rule hides from the viewer (another coder's,
+    or the consensus layer's, on a document of an open blind round)."""
+    from qcode.store.visibility import hidden_documents, viewer
+
+    hidden = hidden_documents(session)
+    if not hidden:
+        return events
+    who = viewer(session)
+
+    def shown(event: Event) -> bool:
+        if event.target_type != "coding":
+            return True
+        states = [s for s in (_load(event.before_json), _load(event.after_json)) if s]
+        return not any(s.get("document_id") in hidden and (
+            s.get("coder_id") != who.coder_id or s.get("layer") == "consensus")
+            for s in states)  # fmt: skip
+
+    return [e for e in events if shown(e)]
 
 
 def names_of(session: Session, actor: str) -> set[str]:
@@ -244,6 +267,10 @@ def _apply(session: Session, event: Event, *, forward: bool, actor: str, batch: 
         _set_memo(session, event, expected=before, wanted=after)
     elif event.target_type == "coder":
         _set_coder(session, event.target_id, expected=before, wanted=after)
+    elif event.target_type in ROW_TYPES:
+        set_row(session, event.target_type, expected=before, wanted=after)
+        if event.target_type.startswith("round"):
+            forget(session)
     else:
         raise QcodeError(f"cannot {label} a {event.action}")
     record(session, actor=actor, action=label, target_type=event.target_type,

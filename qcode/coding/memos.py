@@ -49,7 +49,10 @@ def resolve_memo_target(session: Session, kind: str, ref: str | None) -> tuple[i
     if kind == "coding":
         if not ref.isdigit() or len(ref) > 18:
             raise UsageError(f"a coding is named by its id (a number), not `{ref}`")
-        if session.get(Coding, int(ref)) is None:
+        from qcode.store.visibility import can_see
+
+        coding = session.get(Coding, int(ref))
+        if coding is None or not can_see(session, coding):  # a hidden coding's thread too
             raise NotFoundError(f"no coding {ref}", hint="run `qcode codings` to list them")
         return int(ref), f"coding {ref}"
     if kind == "document":

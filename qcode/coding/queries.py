@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import Session
 
+from qcode.coding.layers import coder_label, sources_clause
 from qcode.coding.tagging import CodingInfo
 from qcode.corpus.where import WhereLike, matching_cases
 from qcode.store.models import Code, Coder, Coding, Document, Unit
@@ -41,13 +42,12 @@ class CodingRow(CodingInfo):
 
 def filtered_codings(session: Session, flt: CodingFilter) -> Select[Any]:
     """A SELECT of (Coding, document name, code key, coder name) matching the filter."""
-    query = (
-        select(Coding, Document.name, Code.key, Coder.name)
+    query = _visible_source(session, flt, (
+        select(Coding, Document.name, Code.key, coder_label())
         .join(Document, Document.id == Coding.document_id)
         .join(Code, Code.id == Coding.code_id)
         .join(Coder, Coder.id == Coding.coder_id)
-        .where(Coding.layer == flt.layer)
-    )
+    ))
     if flt.document:
         from qcode.corpus.documents import resolve_document
 
@@ -57,14 +57,19 @@ def filtered_codings(session: Session, flt: CodingFilter) -> Select[Any]:
 
         code = resolve_code(session, flt.code, allow_retired=True)
         query = query.where(Coding.code_id.in_(descendant_ids(session, code)))
-    if flt.coder:
-        from qcode.coding.coders import find_coder
-
-        query = query.where(Coding.coder_id == find_coder(session, flt.coder).id)
     cases = matching_cases(session, flt.where, exact=flt.where_exact)
     if cases is not None:
         query = query.where(Document.case_id.in_(sorted(cases)))
     return query.order_by(Document.name, Coding.start, Coding.end, Code.key, Coder.name, Coding.id)
+
+
+def _visible_source(session: Session, flt: CodingFilter, query: Select[Any]) -> Select[Any]:
+    """The filter's coder (or `consensus`, or every coder of its layer), and only what the
+    person looking may see (the blind rule of open rounds)."""
+    from qcode.store.visibility import visible
+
+    return visible(session, query.where(sources_clause(session, [flt.coder] if flt.coder else [],
+                                                       flt.layer)))
 
 
 class Locator:
@@ -155,7 +160,7 @@ def iter_codings(session: Session, flt: CodingFilter, *, chunk: int = CHUNK) -> 
 
     query = filtered_codings(session, flt).with_only_columns(
         Coding.id, Coding.uuid, Coding.document_id, Coding.start, Coding.end, Coding.quote,
-        Coding.anchor, Coding.created_at, Document.name, Code.key, Coder.name,
+        Coding.anchor, Coding.created_at, Document.name, Code.key, coder_label(),
         maintain_column_froms=True,
     )
     locator = RangeLocator(session)

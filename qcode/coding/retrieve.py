@@ -115,21 +115,19 @@ def split_names(values: Iterable[str] | None) -> list[str]:
 def marked_document(
     session: Session, ref: str, *, coders: Iterable[str] = (), codes: Iterable[str] = ()
 ) -> MarkedDocument:
-    """A document and its codings by `coders` with `codes` (and the codes below them);
-    no coders or no codes means all of them."""
-    from qcode.coding.coders import find_coder
+    """A document and its codings by `coders` (`consensus`: the consensus layer) with `codes`
+    (and the codes below them); no coders means every coder, no codes all of them."""
     from qcode.coding.codes import descendant_ids, resolve_code
+    from qcode.coding.layers import coder_label, sources_clause
+    from qcode.store.visibility import visible
 
     document = resolve_document(session, ref)
-    query = (
-        select(Coding.id, Code.key, Coder.name, Coding.start, Coding.end, Code.colour)
+    query = visible(session, (
+        select(Coding.id, Code.key, coder_label(), Coding.start, Coding.end, Code.colour)
         .join(Code, Code.id == Coding.code_id)
         .join(Coder, Coder.id == Coding.coder_id)
-        .where(Coding.document_id == document.id, Coding.layer == "coding")
-    )
-    coder_ids = [find_coder(session, name).id for name in coders]
-    if coder_ids:
-        query = query.where(Coding.coder_id.in_(coder_ids))
+        .where(Coding.document_id == document.id, sources_clause(session, list(coders)))
+    ))
     code_ids: set[int] = set()
     for ref in codes:
         code_ids.update(descendant_ids(session, resolve_code(session, ref, allow_retired=True)))

@@ -18,7 +18,7 @@ from qcode.coding.targets import Span
 from qcode.corpus.anchoring import context
 from qcode.errors import NotFoundError, QcodeError
 from qcode.store.events import record
-from qcode.store.models import Code, Coder, Coding, Document, utcnow
+from qcode.store.models import Code, Coder, Coding, CodingSource, Document, utcnow
 
 
 @dataclass(frozen=True)
@@ -93,9 +93,12 @@ def add_coding(
     existing = _same_coding(session, doc, span, code, coder)
     if existing is not None:
         return existing, False
+    from qcode.coding.rounds_lookup import round_for
+
     prefix, suffix = context(doc.text, span.start, span.end)
     coding = Coding(
         document_id=doc.id, code_id=code.id, coder_id=coder.id, layer="coding",
+        round_id=round_for(session, coder.id, doc.id),
         start=span.start, end=span.end, quote=doc.text[span.start:span.end],
         prefix=prefix, suffix=suffix,
     )
@@ -166,12 +169,25 @@ def get_coding(session: Session, coding_id: int) -> Coding:
 
 
 def _check_owner(session: Session, coding: Coding, coder: Coder, force: bool) -> None:
+    _check_consensus(session, coding)
     if coding.coder_id != coder.id and not force:
         owner = session.get(Coder, coding.coder_id)
         raise QcodeError(
             f"coding {coding.id} belongs to {owner.name if owner else '?'}, not {coder.name}",
             hint="pass --force to change another coder's work",
         )
+
+
+def _check_consensus(session: Session, coding: Coding) -> None:
+    """The consensus layer, and the codings it was made from, change only through decisions:
+    untagging or recoding them would cut the consensus off from its provenance."""
+    hint = "a PI changes the consensus by deciding again (qcode resolve ID --revise) or undo"
+    if coding.layer == "consensus":
+        raise QcodeError(f"coding {coding.id} is in the consensus layer", hint=hint)
+    made = session.execute(select(CodingSource.coding_id)
+                           .where(CodingSource.source_id == coding.id).limit(1)).scalar()
+    if made is not None:
+        raise QcodeError(f"coding {coding.id} is a source of consensus coding {made}", hint=hint)
 
 
 def remove_coding(

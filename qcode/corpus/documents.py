@@ -69,9 +69,12 @@ def list_documents(session: Session) -> list[DocumentInfo]:
             .group_by(Unit.document_id)
         ).all()
     )
+    from qcode.store.visibility import visible
+
     codings: dict[int, int] = dict(
         session.execute(  # type: ignore[arg-type]
-            select(Coding.document_id, func.count(Coding.id)).group_by(Coding.document_id)
+            visible(session, select(Coding.document_id, func.count(Coding.id)))
+            .group_by(Coding.document_id)
         ).all()
     )
     rows = session.execute(

@@ -359,11 +359,14 @@ def _coded_regions(session: Session, key: str) -> dict[int, list[tuple[int, int]
             ids.add(current)
             todo.extend(children.get(current, []))
     regions: dict[int, list[tuple[int, int]]] = {}
-    rows = session.execute(
+    from qcode.store.visibility import visible
+
+    # Only codings the person searching may see: in an open blind round, their own.
+    rows = session.execute(visible(session, (
         select(Coding.document_id, Coding.start, Coding.end)
         .where(Coding.code_id.in_(sorted(ids)), Coding.anchor != "orphaned")
         .order_by(Coding.document_id, Coding.start, Coding.end)
-    )
+    )))
     for doc_id, start, end in rows:
         regions.setdefault(doc_id, []).append((start, end))
     return regions

@@ -25,13 +25,16 @@ be keyed on it:
 
 An id changes only when what it names changes: a re-cut document (other unit numbers), a moved
 span, or a renamed code or document.
+
+A disagreement is ``resolved`` once a PI's decision on its id (for the same coders, and in the
+same round when one is named) is in force (:mod:`qcode.review.resolve`).
 """
 
 from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from sqlalchemy import select
@@ -56,6 +59,8 @@ class Disagreement:
     code: str
     codes: tuple[tuple[str, tuple[str, ...]], ...]  # (coder, the codes they applied there)
     text: str
+    status: str = "open"  # open | resolved
+    decision: str | None = None  # the option decided, once resolved
 
 
 @dataclass(frozen=True)
@@ -80,11 +85,26 @@ def disagreement_id(document: str, unit: str, code: str, *, domain: bool = False
     return f"{document}:{unit}:{'@' if domain else ''}{code}"
 
 
-def resolved_ids(session: Session, ids: Iterable[str]) -> set[str]:
-    """The ids among ``ids`` that have a recorded resolution. No resolutions are stored yet,
-    so none is resolved; this is the one place that will look them up."""
-    del session, ids
-    return set()
+def resolved_ids(
+    session: Session, ids: Iterable[str], *, coders: Sequence[str] = (), round_name: str | None = None
+) -> dict[str, str]:
+    """The ids among ``ids`` that have a decision in force, each with the option decided: for
+    these coders (any, when none are given) and, with a round, in that round."""
+    from qcode.store.models import Resolution, Round, coder_key
+
+    wanted = sorted(set(ids))
+    query = select(Resolution.disagreement, Resolution.option).where(
+        Resolution.status == "active")
+    if coders:
+        query = query.where(Resolution.coders == ",".join(sorted(coder_key(c) for c in coders)))
+    if round_name is not None:
+        query = query.join(Round, Round.id == Resolution.round_id).where(Round.name == round_name)
+    out: dict[str, str] = {}
+    for chunk in range(0, len(wanted), 500):
+        part = wanted[chunk : chunk + 500]
+        out.update(session.execute(query.where(Resolution.disagreement.in_(part))
+                                   .order_by(Resolution.id)).tuples().all())  # fmt: skip
+    return out
 
 
 @dataclass(frozen=True)
@@ -236,7 +256,9 @@ def find_disagreements(
     conflicts = domain_data(scope, load_units(session, scope, "character"), uncoded).conflicts \
         if domain is not None and unit != "segment" else ()  # fmt: skip
     items = _disagreements(session, scope, places)
-    done = resolved_ids(session, (i.id for i in items))
+    done = resolved_ids(session, (i.id for i in items), coders=scope.coders, round_name=round_name)
+    items = tuple(replace(i, status="resolved", decision=done[i.id]) if i.id in done else i
+                  for i in items)  # fmt: skip
     return DisagreementList(unit, scope.coders, round_name, domain,
                             tuple(d.name for d in scope.documents), scope.excluded, items,
                             len(done), conflicts)  # fmt: skip

@@ -23,8 +23,8 @@ from sqlalchemy.orm import Session
 
 from qcode.agreement import (
     AgreementResult,
-    bootstrap,
-    bootstrap_alpha,
+    bootstrap_alpha_many,
+    bootstrap_many,
     brennan_prediger,
     cohen_kappa,
     fleiss_kappa,
@@ -105,20 +105,37 @@ def resolve_measures(
     return out
 
 
-def _interval(name: str, result: Any, table: Table, opts: Options) -> tuple[float | None, ...]:
-    # A pooled row stacks each unit once per code: those items are not independent draws, so
-    # it is not resampled; the kappa family keeps its analytic interval there.
-    resample = bool(opts.n_boot) and table.code != ALL
+Intervals = dict[tuple[int, str], tuple[float | None, float | None]]
+
+
+def bootstrap_intervals(groups: Sequence[Table], measures: Sequence[str], opts: Options) -> Intervals:
+    """(table index, measure) -> the bootstrap interval, every table of a measure at once.
+
+    A pooled row stacks each unit once per code: those items are not independent draws, so
+    it is not resampled; the kappa family keeps its analytic interval there."""
+    if not opts.n_boot:
+        return {}
+    chosen = [i for i, t in enumerate(groups) if t.code != ALL]
+    data = [groups[i].data for i in chosen]
+    out: Intervals = {}
+    for name in measures:
+        if name == "alpha":
+            found = bootstrap_alpha_many(data, n_boot=opts.n_boot, confidence=opts.confidence,
+                                         seed=opts.seed)  # fmt: skip
+        else:
+            found = bootstrap_many(MEASURES[name], data, n_boot=opts.n_boot,
+                                   confidence=opts.confidence, seed=opts.seed)  # fmt: skip
+        out.update({(i, name): (finite(ci.low), finite(ci.high))
+                    for i, ci in zip(chosen, found, strict=True)})  # fmt: skip
+    return out
+
+
+def _interval(name: str, result: Any, opts: Options,
+              boot: tuple[float | None, float | None] | None) -> tuple[float | None, ...]:  # fmt: skip
+    if boot is not None:
+        return boot
     if name == "alpha":
-        if not resample:
-            return (None, None)
-        ci = bootstrap_alpha(table.data, n_boot=opts.n_boot, confidence=opts.confidence,
-                             seed=opts.seed)  # fmt: skip
-        return (finite(ci.low), finite(ci.high))
-    if resample:
-        ci = bootstrap(MEASURES[name], table.data, n_boot=opts.n_boot,
-                       confidence=opts.confidence, seed=opts.seed)  # fmt: skip
-        return (finite(ci.low), finite(ci.high))
+        return (None, None)
     return tuple(finite(x) for x in result.confidence_interval(opts.confidence))
 
 
@@ -133,8 +150,10 @@ def _counts(table: Table) -> tuple[int, float | None]:
     return int(valued.sum()), None
 
 
-def figures_for(table: Table, measures: tuple[str, ...], opts: Options) -> list[Figure]:
-    """Every requested measure on one table, with percent agreement beside each."""
+def figures_for(table: Table, measures: tuple[str, ...], opts: Options,
+                boot: Intervals | None = None, index: int = -1) -> list[Figure]:  # fmt: skip
+    """Every requested measure on one table, with percent agreement beside each (and the
+    bootstrap intervals of `bootstrap_intervals`, table `index`)."""
     results = {name: MEASURES[name](table.data) for name in measures}
     kappa_like = [r for r in results.values() if isinstance(r, AgreementResult)]
     pa = (kappa_like[0] if kappa_like else percent_agreement(table.data)).observed_agreement
@@ -142,7 +161,8 @@ def figures_for(table: Table, measures: tuple[str, ...], opts: Options) -> list[
     out = []
     for name, result in results.items():
         value = finite(float(result))
-        low, high = _interval(name, result, table, opts) if value is not None else (None, None)
+        low, high = _interval(name, result, opts, (boot or {}).get((index, name))) \
+            if value is not None else (None, None)  # fmt: skip
         out.append(Figure(table.code, table.document, name, value, low, high, finite(pa),
                           result.n_units, both, prevalence, result.undefined_reason))  # fmt: skip
     return out
@@ -217,7 +237,8 @@ def agreement_report(
     else:
         measures = resolve_measures(opts.measures, len(scope.coders), opts.unit, domain)
         groups, conflicts = tables(session, scope, opts.unit, opts.by, opts.uncoded, opts.overlap)
-        figures = [f for t in groups for f in figures_for(t, measures, opts)]
+        boot = bootstrap_intervals(groups, measures, opts)
+        figures = [f for i, t in enumerate(groups) for f in figures_for(t, measures, opts, boot, i)]
     warnings = stability_warnings(figures, opts.unit, scope.coders) if opts.unit != "continuum" \
         else []  # fmt: skip
     return AgreementReport(

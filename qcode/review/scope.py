@@ -12,6 +12,11 @@ Two readings of the codes (DESIGN.md: agreement needs both):
   ``--code`` every code the coders applied is its own variable, in codebook order.
 * ``--domain D``: the children of D are the values of one nominal variable (a semantic domain);
   a coding of a child, or of a code below that child, gives the child's value.
+
+``consensus`` among the coders compares with the consensus layer (`qcode resolve`,
+`qcode consensus build`): in a round it covers every document of the round, without a round the
+documents it has codings on. While a blind round is open, only a PI may compare coders on its
+documents (:mod:`qcode.store.visibility`).
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import and_, case, literal, or_, select
 from sqlalchemy.orm import Session
 
 from qcode.errors import NotFoundError, UsageError
@@ -69,11 +74,17 @@ def _parse_coders(coders: Sequence[str]) -> tuple[str, ...]:
     return names
 
 
-def _coder_ids(session: Session, names: tuple[str, ...]) -> list[int]:
-    """The roster's coders (`Ana` is `ana`); an unknown name is an error naming near ones."""
-    from qcode.coding.coders import find_coder
+CONSENSUS_ID = -1
+"""Stands for the consensus layer among the compared "coders" (`--coders ana,consensus`)."""
 
-    return [find_coder(session, name).id for name in names]
+
+def _coder_ids(session: Session, names: tuple[str, ...]) -> list[int]:
+    """The roster's coders (`Ana` is `ana`), or the consensus layer; an unknown name is an error
+    naming near ones."""
+    from qcode.coding.coders import find_coder
+    from qcode.coding.layers import is_consensus
+
+    return [CONSENSUS_ID if is_consensus(name) else find_coder(session, name).id for name in names]
 
 
 @dataclass(frozen=True)
@@ -156,16 +167,24 @@ def _eligible(
         if round_id is None:
             raise NotFoundError(f"no round named {round_name!r}",
                                 hint="`qcode round status` lists the rounds")  # fmt: skip
-        pairs = session.execute(
+        pairs: list[tuple[int, int]] = list(session.execute(
             select(RoundAssignment.document_id, RoundAssignment.coder_id)
             .where(RoundAssignment.round_id == round_id, RoundAssignment.coder_id.in_(ids))
-        ).all()
+        ).tuples())  # fmt: skip
+        if CONSENSUS_ID in ids:  # the consensus of a round covers every document of it
+            pairs += [(d, CONSENSUS_ID) for d in {doc for doc, _ in session.execute(
+                select(RoundAssignment.document_id, RoundAssignment.coder_id)
+                .where(RoundAssignment.round_id == round_id)).all()}]  # fmt: skip
         verb = "not assigned to {} in round " + round_name
     else:
-        pairs = session.execute(
+        pairs = list(session.execute(
             select(Coding.document_id, Coding.coder_id)
             .where(Coding.layer == "coding", Coding.coder_id.in_(ids)).distinct()
-        ).all()
+        ).tuples())  # fmt: skip
+        if CONSENSUS_ID in ids:
+            pairs += [(d, CONSENSUS_ID) for d in session.execute(
+                select(Coding.document_id).where(Coding.layer == "consensus").distinct()
+            ).scalars()]  # fmt: skip
         verb = "not coded by {}"
     who: dict[int, set[int]] = defaultdict(set)
     for doc_id, coder_id in pairs:
@@ -196,11 +215,15 @@ def _spans(
 ) -> dict[int, list[list[Span]]]:
     index = {coder_id: i for i, coder_id in enumerate(ids)}
     spans: dict[int, list[set[Span]]] = {d: [set() for _ in ids] for d in doc_ids}
+    # The consensus layer counts as one more coder, whoever made its codings.
+    coder = case((Coding.layer == "consensus", literal(CONSENSUS_ID)), else_=Coding.coder_id)
+    wanted = and_(Coding.layer == "coding", Coding.coder_id.in_(ids))
+    if CONSENSUS_ID in ids:
+        wanted = or_(wanted, Coding.layer == "consensus")
     for chunk in range(0, len(doc_ids), 900):
         rows = session.execute(
-            select(Coding.document_id, Coding.coder_id, Coding.code_id, Coding.start, Coding.end)
-            .where(Coding.layer == "coding", Coding.coder_id.in_(ids),
-                   Coding.document_id.in_(doc_ids[chunk : chunk + 900]))
+            select(Coding.document_id, coder, Coding.code_id, Coding.start, Coding.end)
+            .where(wanted, Coding.document_id.in_(doc_ids[chunk : chunk + 900]))
         ).all()  # fmt: skip
         for doc_id, coder_id, code_id, start, end in rows:
             for variable in mapping.get(code_id, ()):
@@ -221,6 +244,9 @@ def load_scope(
     ids = _coder_ids(session, names)
     mapping, variables = _variables(session, codes, domain)
     eligible, reasons = _eligible(session, names, ids, round_name)
+    from qcode.store.visibility import refuse_hidden
+
+    refuse_hidden(session, eligible, "comparing coders")
     docs = _documents(session, sorted({*eligible, *reasons}))
     eligible.sort(key=lambda d: docs[d].name)
     spans = _spans(session, ids, eligible, mapping)

@@ -109,17 +109,22 @@ def load_units(session: Session, scope: Scope, kind: str) -> Units:
                      np.asarray([d.length for d in docs], dtype=np.int64))  # fmt: skip
     if kind not in PREDEFINED:
         raise UsageError(f"{kind} units keep the coders' spans; they have no pre-cut units")
-    position = {d.id: i for i, d in enumerate(docs)}
-    rows: list[tuple[int, int, int, int]] = []
-    ids = list(position)
+    ids = [d.id for d in docs]
+    values: list[int] = []
     for chunk in range(0, len(ids), 900):
-        rows.extend(session.execute(
+        # Plain ints straight into one flat list: numpy probing every result row for the array
+        # protocol costs more than the query itself.
+        for row in session.execute(
             select(Unit.document_id, Unit.number, Unit.start, Unit.end)
             .where(Unit.kind == kind, Unit.document_id.in_(ids[chunk : chunk + 900]))
-        ).tuples().all())  # fmt: skip
-    rows.sort(key=lambda r: (position[r[0]], r[2], r[3]))
-    arr = np.asarray(rows, dtype=np.int64).reshape(-1, 4)
-    counts = np.bincount([position[r[0]] for r in rows], minlength=len(docs))
+        ).tuples():  # fmt: skip
+            values.extend(row)
+    arr = np.asarray(values, dtype=np.int64).reshape(-1, 4)
+    by_id = np.argsort(np.asarray(ids, dtype=np.int64))
+    position = by_id[np.searchsorted(np.asarray(ids, dtype=np.int64)[by_id], arr[:, 0])]
+    order = np.lexsort((arr[:, 3], arr[:, 2], position))
+    arr, position = arr[order], position[order]
+    counts = np.bincount(position, minlength=len(docs))
     offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
     return Units(kind, docs, offsets, arr[:, 1], arr[:, 2], arr[:, 3])
 

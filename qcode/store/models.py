@@ -19,6 +19,9 @@ Design notes (why the tables look like this):
 * A coder's `key` is the folded name (case and diacritics removed), unique: `Ana` is `ana`.
 * Memos are threads: every entry is a row with its author and time, whatever it is on (a coding,
   a document, a code, the project).
+* A `Resolution` is a PI's decision on one disagreement (keyed by its stable id). Revising a
+  decision adds a row and marks the old one `superseded`, so the history of a decision is kept;
+  `ResolutionCoding` links a decision to the consensus codings it made or relied on.
 """
 
 from __future__ import annotations
@@ -323,3 +326,49 @@ class Event(Base):
     after_json: Mapped[str | None] = mapped_column(Text)
     summary: Mapped[str] = mapped_column(Text, default="")
     undoes: Mapped[str | None] = mapped_column(String(36))  # batch this event reverses
+
+
+class Resolution(Base):
+    """A PI's decision on one disagreement: which option, why, by whom, and when.
+
+    `disagreement` is the stable id `DOCUMENT:UNIT:CODE`; `start`/`end` are the place it names
+    and `coders` the compared coders (folded names, sorted, comma-separated). A revision is a
+    new row; the old one becomes `superseded` and points to it with `superseded_by_id`."""
+
+    __tablename__ = "resolutions"
+    __table_args__ = (Index("ix_resolutions_disagreement", "disagreement"), NEVER_REUSE)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uuid: Mapped[str] = _uuid_column()
+    disagreement: Mapped[str] = mapped_column(String(600))
+    round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id", ondelete="SET NULL"))
+    unit: Mapped[str] = mapped_column(String(16))
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    code: Mapped[str] = mapped_column(String(64))  # the code, or the domain's parent code
+    domain: Mapped[bool] = mapped_column(Boolean, default=False)
+    coders: Mapped[str] = mapped_column(Text)
+    option: Mapped[str] = mapped_column(String(255))  # a coder's name, both, none, union, intersection
+    chosen_code: Mapped[str | None] = mapped_column(String(64))  # --code: the accepted spans' code
+    note: Mapped[str] = mapped_column(Text)
+    decided_by: Mapped[int] = mapped_column(ForeignKey("coders.id"))
+    decided_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("resolutions.id"))
+    status: Mapped[str] = mapped_column(String(16), default="active")  # active | superseded
+
+
+class ResolutionCoding(Base):
+    """A consensus coding a decision stands on; `made` when the decision created it (a coding
+    already in the consensus layer is linked, not made twice)."""
+
+    __tablename__ = "resolution_codings"
+
+    resolution_id: Mapped[int] = mapped_column(
+        ForeignKey("resolutions.id", ondelete="CASCADE"), primary_key=True
+    )
+    coding_id: Mapped[int] = mapped_column(
+        ForeignKey("codings.id", ondelete="CASCADE"), primary_key=True
+    )
+    made: Mapped[bool] = mapped_column(Boolean, default=True)

@@ -14,7 +14,7 @@ from qcode.store import fulltext
 from qcode.store.engine import get_engine, sqlite_path
 from qcode.store.models import Base, Meta
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 _CHECKED: set[str] = set()
 

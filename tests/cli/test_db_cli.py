@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from qcode.store.schema import SCHEMA_VERSION
 from tests.conftest import Cli
 
 SNAPSHOTS = Path(__file__).resolve().parents[1] / "store" / "snapshots"
@@ -153,9 +154,9 @@ def test_upgrade_migrates_an_old_project_and_reports(cli: Cli, tmp_path: Path) -
     con.close()
     run = cli("db", "upgrade")
     assert run.exit_code == 0, run.stderr
-    assert "from schema 1 to 3" in run.stderr and "backup" in run.stderr
+    assert f"from schema 1 to {SCHEMA_VERSION}" in run.stderr and "backup" in run.stderr
     again = cli("db", "upgrade")
-    assert "already at schema 3" in again.stderr
+    assert f"already at schema {SCHEMA_VERSION}" in again.stderr
     assert cli("db", "check").exit_code == 0
 
 

@@ -21,11 +21,12 @@ Respondent: Fifteen sixteen seventeen eighteen.
 OTHER = "Interviewer: Only one coder read this.\n\nRespondent: Indeed.\n"
 
 
-def turns(db: Path, name: str) -> list[tuple[int, int]]:
+def turns(db: Path | str, name: str) -> list[tuple[int, int]]:
     from qcode.store.engine import session_scope
     from qcode.store.models import Document, Unit
 
-    with session_scope(f"sqlite:///{db}", write=False) as s:
+    url = db if isinstance(db, str) and "://" in db else f"sqlite:///{db}"
+    with session_scope(url, write=False) as s:
         doc_id = s.execute(select(Document.id).where(Document.name == name)).scalar_one()
         return [(a, b) for a, b in s.execute(
             select(Unit.start, Unit.end).where(Unit.document_id == doc_id, Unit.kind == "turn")
@@ -56,5 +57,44 @@ def tiny(cli: Cli, tmp_path: Path) -> Cli:
         path.write_text("document,coder,code,start,end,memo\n" + "".join(
             f"{d},{coder},{c},{s},{e},\n" for d, c, s, e in codings), "utf-8")  # fmt: skip
         result = cli("import-codings", str(path), "--coder", coder)
+        assert result.exit_code == 0, result.stderr
+    return cli
+
+
+def write_codings(path: Path, coder: str, codings: list[tuple[str, str, int, int]]) -> Path:
+    path.write_text("document,coder,code,start,end,memo\n" + "".join(
+        f"{d},{coder},{c},{s},{e},\n" for d, c, s, e in codings), "utf-8")  # fmt: skip
+    return path
+
+
+@pytest.fixture
+def pilot(cli: Cli, tmp_path: Path) -> Cli:
+    """The codings of `tiny`, made in the open blind round `pilot` (ana and ben on int_t.txt)
+    of a project whose PI and default coder is pia; int_u.txt is in no round."""
+    return make_pilot(cli, tmp_path)
+
+
+def make_pilot(cli: Cli, tmp_path: Path) -> Cli:
+    book = tmp_path / "book.yaml"
+    book.write_text(V1, "utf-8")
+    assert cli("init", "--codebook", str(book), "--coder", "pia").exit_code == 0
+    (tmp_path / "int_t.txt").write_text(TRANSCRIPT, "utf-8")
+    (tmp_path / "int_u.txt").write_text(OTHER, "utf-8")
+    assert cli("import", str(tmp_path / "int_t.txt"), str(tmp_path / "int_u.txt")).exit_code == 0
+    made = cli("round", "create", "pilot", "--coders", "ana,ben", "--docs", "int_t", "--blind")
+    assert made.exit_code == 0, made.stderr
+    assert cli.db is not None
+    t = turns(str(cli.db), "int_t.txt")
+    u = turns(str(cli.db), "int_u.txt")
+    rows = {
+        "ana": [("int_t.txt", "barriers", *t[0]), ("int_t.txt", "diaspora", *t[1]),
+                ("int_t.txt", "diaspora", *t[3]), ("int_u.txt", "barriers", *u[0])],
+        "ben": [("int_t.txt", "barriers", *t[0]),
+                ("int_t.txt", "diaspora", t[1][0] + 1, t[1][1]),
+                ("int_t.txt", "owner_emigration", *t[3])],
+    }  # fmt: skip
+    for coder, codings in rows.items():
+        result = cli("import-codings", str(write_codings(tmp_path / f"{coder}.csv", coder,
+                                                         codings)))  # fmt: skip
         assert result.exit_code == 0, result.stderr
     return cli

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from qcode.store.engine import get_engine, session_scope, to_url
 from qcode.store.models import Coder, Coding, Memo
-from qcode.store.schema import create_project, ensure_current
+from qcode.store.schema import SCHEMA_VERSION, create_project, ensure_current
 
 SNAPSHOTS = Path(__file__).resolve().parent / "snapshots"
 
@@ -130,7 +130,7 @@ def test_postgres_project_of_schema_2_migrates_with_its_data(pg_empty: str) -> N
                                 .replace("0, 1),", "false, 1),")).split(";")):
             conn.exec_driver_sql(statement)
     report = ensure_current(pg_empty)
-    assert report is not None and (report.from_version, report.to_version) == (2, 3)
+    assert report is not None and (report.from_version, report.to_version) == (2, SCHEMA_VERSION)
     with session_scope(pg_empty, write=False) as session:
         assert {c.name for c in session.execute(select(Coder)).scalars()} == {"Ana", "ben"}
         assert sorted(c.id for c in session.execute(select(Coding)).scalars()) == [1, 3, 4]

@@ -17,11 +17,12 @@ from collections.abc import Callable
 
 from sqlalchemy import Connection
 
-from qcode.store.migrations import m0002_fulltext, m0003_identities
+from qcode.store.migrations import m0002_fulltext, m0003_identities, m0004_resolutions
 
 Migration = Callable[[Connection], None]
 
 MIGRATIONS: dict[int, Migration] = {
     2: m0002_fulltext.upgrade,
     3: m0003_identities.upgrade,
+    4: m0004_resolutions.upgrade,
 }
