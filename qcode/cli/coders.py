@@ -65,22 +65,12 @@ def add(
     coder: str = CODER_OPTION,
 ) -> None:
     """Register a coder, bring a retired one back, or change a role (roles are a PI's to give)."""
-    from qcode.coding.coders import add_coder, coder_name, lookup
+    from qcode.coding.coders import acting_coder, add_coder
     from qcode.store.events import new_batch
 
     with transaction(write=True) as session:
-        actor = lookup(session, coder_name(session, coder)) if _someone(session, coder) else None
-        added = add_coder(session, name, role, actor, batch=new_batch())
+        added = add_coder(session, name, role, acting_coder(session, coder), batch=new_batch())
     info(f"coder {added.name} ({added.role})")
-
-
-def _someone(session: object, coder: str | None) -> bool:
-    """Whether an acting coder is known (a project's very first coder has nobody to ask)."""
-    import os
-
-    from qcode.store.project import get_meta
-
-    return bool(coder or os.environ.get("QCODE_CODER") or get_meta(session, "default_coder"))  # type: ignore[arg-type]
 
 
 @app.command("rename")

@@ -58,6 +58,17 @@ def coder_name(session: Session, given: str | None) -> str:
     return known.name if known is not None else name
 
 
+def acting_coder(session: Session, given: str | None) -> Coder | None:
+    """The coder running a roster command, if one is named or known (a project's very first
+    coder has nobody to ask)."""
+    try:
+        return lookup(session, coder_name(session, given))
+    except UsageError:
+        raise  # a name that cannot be a coder's is still an error
+    except QcodeError:
+        return None
+
+
 def actor_name(session: Session, given: str | None) -> str:
     """Who runs a command that acts for others (an import): the coder if one is known, else the
     person logged in to the machine. The log records them; it does not make them a coder."""
@@ -142,10 +153,6 @@ def _near_hint(session: Session, name: str) -> str:
     if close:
         return f"did you mean {', '.join(close)}?"
     return f"coders: {', '.join(sorted(names))}" if names else "run `qcode coders add NAME` first"
-
-
-def is_pi(session: Session, coder: Coder) -> bool:
-    return coder.role == "pi"
 
 
 def require_pi(session: Session, actor: Coder, what: str) -> None:

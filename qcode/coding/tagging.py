@@ -7,7 +7,7 @@ action, so that undo reverses the whole action. Codings are never duplicated: th
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import select
@@ -154,7 +154,7 @@ def tag(
         coding, created = add_coding(session, doc, span, code, coder, batch=batch, memo=memo)
         shown = info(session, coding)
         if created and memo:
-            shown = CodingInfo(**{**shown.__dict__, "memo": memo})
+            shown = replace(shown, memo=memo)
         (result.created if created else result.existing).append(shown)
     return result
 

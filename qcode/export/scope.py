@@ -20,7 +20,7 @@ from sqlalchemy.orm import QueryableAttribute, Session
 from qcode.coding.queries import CodingFilter, filtered_codings
 from qcode.errors import NotFoundError
 from qcode.export.locate import DocumentUnits, locate, offset_ranges
-from qcode.store.models import Case, CaseAttribute, Code, Coding, Document, Round
+from qcode.store.models import Case, CaseAttribute, Code, Coding, Document
 
 CHUNK = 5_000  # rows fetched at a time
 DOCUMENT_BATCH = 200  # documents per query
@@ -123,21 +123,9 @@ def resolve(session: Session, flt: ExportFilter) -> Scope:
 
 
 def find_round(session: Session, name: str) -> int:
-    rounds = dict(session.execute(select(Round.name, Round.id)).tuples().all())
-    if name in rounds:
-        return rounds[name]
-    folded = {n.casefold(): i for n, i in rounds.items()}
-    if name.casefold() in folded:
-        return folded[name.casefold()]
-    close = difflib.get_close_matches(name, list(rounds), n=3, cutoff=0.6)
-    hint = (
-        f"did you mean {', '.join(close)}?"
-        if close
-        else "no rounds yet"
-        if not rounds
-        else f"rounds: {', '.join(sorted(rounds)[:8])}"
-    )
-    raise NotFoundError(f"no round `{name}`", hint=hint)
+    from qcode.review.rounds import get_round
+
+    return get_round(session, name).id
 
 
 def code_tree(session: Session) -> tuple[CodeNode, ...]:

@@ -62,13 +62,21 @@ class Progress:
 
 
 def get_round(session: Session, name: str) -> Round:
+    """A round by name (exact, else ignoring case), or an error naming the near ones."""
+    import difflib
+
     found = session.execute(select(Round).where(Round.name == name)).scalar()
-    if found is None:
-        known = session.execute(select(Round.name).order_by(Round.name)).scalars().all()
-        raise NotFoundError(f"no round named {name!r}",
-                            hint=f"rounds: {', '.join(known)}" if known else
-                            "create one: qcode round create NAME --coders a,b --docs ...")  # fmt: skip
-    return found
+    if found is not None:
+        return found
+    rounds = {r.name: r for r in session.execute(select(Round)).scalars()}
+    folded = [r for n, r in rounds.items() if n.casefold() == name.casefold()]
+    if len(folded) == 1:
+        return folded[0]
+    close = difflib.get_close_matches(name, list(rounds), n=3, cutoff=0.6)
+    hint = (f"did you mean {', '.join(close)}?" if close
+            else f"rounds: {', '.join(sorted(rounds)[:8])}" if rounds
+            else "create one: qcode round create NAME --coders a,b --docs ...")
+    raise NotFoundError(f"no round `{name}`", hint=hint)
 
 
 def round_coders(session: Session, round_id: int) -> tuple[str, ...]:

@@ -29,7 +29,7 @@ from sqlalchemy import and_, case, literal, or_, select
 from sqlalchemy.orm import Session
 
 from qcode.errors import NotFoundError, UsageError
-from qcode.store.models import Code, Coding, Document, Round, RoundAssignment
+from qcode.store.models import Code, Coding, Document, RoundAssignment
 
 Span = tuple[int, int, str]
 """``(start, end, variable)``: a coding's span and the code (or domain value) it counts for."""
@@ -163,10 +163,9 @@ def _eligible(
 ) -> tuple[list[int], dict[int, str]]:
     """Documents every coder was assigned (or has coded), and the reason each other one is out."""
     if round_name is not None:
-        round_id = session.execute(select(Round.id).where(Round.name == round_name)).scalar()
-        if round_id is None:
-            raise NotFoundError(f"no round named {round_name!r}",
-                                hint="`qcode round status` lists the rounds")  # fmt: skip
+        from qcode.review.rounds import get_round
+
+        round_id = get_round(session, round_name).id
         pairs: list[tuple[int, int]] = list(session.execute(
             select(RoundAssignment.document_id, RoundAssignment.coder_id)
             .where(RoundAssignment.round_id == round_id, RoundAssignment.coder_id.in_(ids))

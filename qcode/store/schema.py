@@ -131,7 +131,11 @@ def migrate(engine: Engine, url: str, version: int) -> MigrationReport:
                         _lock_meta(conn)
                     found = read_version(conn)
                     if found is None or found >= SCHEMA_VERSION:
-                        return MigrationReport(version, SCHEMA_VERSION, backup)
+                        # Another process migrated first: our copy may already hold the new
+                        # schema under the old one's name, and nothing here needs it.
+                        if backup is not None:
+                            backup.unlink(missing_ok=True)
+                        return MigrationReport(version, SCHEMA_VERSION, None)
                     for step in range(found + 1, SCHEMA_VERSION + 1):
                         upgrade = MIGRATIONS.get(step)
                         if upgrade is None:

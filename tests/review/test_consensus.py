@@ -77,7 +77,7 @@ def test_consensus_is_read_like_a_coder(pilot: Cli, t: list[tuple[int, int]]) ->
 def test_checks(pilot: Cli) -> None:
     for args, code, words in (
         (("--round", "pilot", "--coder", "ana"), 1, "only a PI can build the consensus"),
-        (("--round", "nope"), 1, "no round named 'nope'"),
+        (("--round", "nope"), 1, "no round `nope`"),
         (("--round", "pilot", "--unit", "segment"), 2, "--unit takes document"),
         (("--round", "pilot", "--coders", "ana"), 2, "two or more of its coders"),
     ):

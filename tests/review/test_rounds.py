@@ -58,7 +58,7 @@ def test_status_and_list(pilot: Cli) -> None:
     again = pilot("round", "close", "pilot")
     assert again.exit_code == 1 and "already closed" in again.stderr
     missing = pilot("round", "status", "nope")
-    assert missing.exit_code == 1 and "no round named 'nope'" in missing.stderr
+    assert missing.exit_code == 1 and "no round `nope`" in missing.stderr
 
 
 def test_only_a_pi_creates_and_closes(pilot: Cli) -> None:

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from qcode import __version__
-from qcode.errors import NotFoundError, QcodeError
+from qcode.errors import QcodeError
 from qcode.export.pack.archive import write_archive
 from qcode.store.models import (
     Case,
@@ -66,11 +66,9 @@ def project_identity(session: Session) -> tuple[str, str]:
 
 def round_scope(session: Session, name: str, coder: Coder) -> tuple[Round, list[int]]:
     """A round by name and the documents it assigns to `coder` (read from the round tables)."""
-    found = session.execute(select(Round).where(Round.name == name)).scalar()
-    if found is None:
-        names = session.execute(select(Round.name).order_by(Round.name)).scalars().all()
-        raise NotFoundError(f"no round `{name}`",
-                            hint=f"rounds: {', '.join(names)}" if names else "the project has no rounds")
+    from qcode.review.rounds import get_round
+
+    found = get_round(session, name)
     docs = session.execute(
         select(RoundAssignment.document_id).where(RoundAssignment.round_id == found.id,
                                                   RoundAssignment.coder_id == coder.id)
