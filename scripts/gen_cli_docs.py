@@ -15,9 +15,9 @@ sys.path.insert(0, str(REPO))
 def render() -> str:
     import typer
 
-    from qcode.cli.main import app
+    from qcode.cli.main import all_commands
 
-    root = typer.main.get_command(app)
+    root = all_commands()
     parts = [
         "# Command reference",
         "",
@@ -26,8 +26,11 @@ def render() -> str:
     ]
 
     def walk(command: object, path: list[str], parent: object | None) -> None:
+        # The command's own settings (the root's `-h, --help`), inherited below as when run.
+        settings = {"max_content_width": 88, "terminal_width": 88,
+                    **getattr(command, "context_settings", {})}
         ctx = typer.Context(command, info_name=path[-1], parent=parent,  # type: ignore[arg-type]
-                            max_content_width=88, terminal_width=88)
+                            **settings)
         parts.extend([f"## `{' '.join(path)}`", "", "```text", command.get_help(ctx).rstrip(),  # type: ignore[attr-defined]
                       "```", ""])
         subcommands = getattr(command, "commands", {})

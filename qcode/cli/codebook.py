@@ -182,3 +182,10 @@ def add(
                         f"run `qcode codebook load {path}` once this is fixed")
         raise
     info(f"added code `{code_id.strip()}` to {path} (version {edit.book.version})")
+
+
+def register(root: typer.Typer) -> None:
+    from qcode.cli import refi
+
+    refi.register_codebook(app)
+    root.add_typer(app, name="codebook")

@@ -76,3 +76,7 @@ def vacuum() -> None:
 
     result = core_vacuum(project_url())
     info(f"{result.method}: {result.bytes_before:,} bytes before, {result.bytes_after:,} after")
+
+
+def register(root: typer.Typer) -> None:
+    root.add_typer(app, name="db")

@@ -361,7 +361,7 @@ def codebook(
 
 
 def register(main: typer.Typer) -> None:
-    from qcode.cli import codebook, refi
+    from qcode.cli import refi
 
-    refi.register(app, codebook.app)
+    refi.register_exports(app)
     main.add_typer(app, name="export")

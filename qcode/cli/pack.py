@@ -107,3 +107,7 @@ def init_from(pack_file: Path, url: str, location: str) -> None:
     info(f"created project {location} from {pack_file} for {result.coder} ({scope}): "
          f"{_plural(result.documents, 'document')}, {_plural(result.codings, 'coding')}, "
          f"{_plural(result.memos, 'memo entry')}; {result.coder} is its default coder")
+
+
+def register(root: typer.Typer) -> None:
+    root.add_typer(app, name="pack")

@@ -206,9 +206,13 @@ def _write_table(
     _write_bytes(text.encode("utf-8"), output)
 
 
-def register(export_app: typer.Typer, codebook_app: typer.Typer) -> None:
-    """`export qdpx`, `export memos` and `codebook import`; `export codebook --format qdc` is
-    the tables' `export codebook`, which calls `qdc_bytes`."""
+def register_exports(export_app: typer.Typer) -> None:
+    """`export qdpx` and `export memos`; `export codebook --format qdc` is the tables' `export
+    codebook`, which calls `qdc_bytes`."""
     export_app.command("qdpx")(qdpx)
     export_app.command("memos")(memos)
+
+
+def register_codebook(codebook_app: typer.Typer) -> None:
+    """`codebook import` (a REFI-QDA .qdc or a project's codebook)."""
     codebook_app.command("import")(codebook_import)

@@ -146,9 +146,8 @@ def test_numbers_too_large_for_the_store_are_usage_errors(coded: Cli, argv: list
 
 def test_every_number_a_command_takes_is_bounded_by_what_the_store_holds() -> None:
     import click
-    import typer
 
-    from qcode.cli.main import app
+    from qcode.cli.main import all_commands
     from qcode.cli.output import MAX_NUMBER
     from qcode.coding.targets import MAX_NUMBER as CORE_MAX
 
@@ -163,7 +162,7 @@ def test_every_number_a_command_takes_is_bounded_by_what_the_store_holds() -> No
                 found += [(name, p) for p in command.params]
         return found
 
-    unbounded = [f"{name} {p.name}" for name, p in params(typer.main.get_command(app))  # type: ignore[arg-type]
+    unbounded = [f"{name} {p.name}" for name, p in params(all_commands())  # type: ignore[arg-type]
                  if isinstance(p.type, click.types.IntParamType)
                  and not (isinstance(p.type, click.IntRange) and p.type.max is not None
                           and p.type.max <= MAX_NUMBER)]

@@ -214,9 +214,8 @@ def _steps(files: dict[str, Path]) -> list[Step]:
 
 
 def _commands() -> set[str]:
-    import typer
 
-    from qcode.cli.main import app
+    from qcode.cli.main import all_commands
 
     def walk(group: object, prefix: str) -> set[str]:
         found = set()
@@ -229,7 +228,7 @@ def _commands() -> set[str]:
                 found.add(prefix + name)
         return found
 
-    return walk(typer.main.get_command(app), "")
+    return walk(all_commands(), "")
 
 
 def test_the_sweep_runs_every_command(cli: Cli, tmp_path: Path) -> None:

@@ -95,9 +95,8 @@ def test_autocode_writes_nothing_when_the_filter_is_wrong(cases: Cli) -> None:
 
 
 def test_every_command_that_filters_by_case_is_checked_here() -> None:
-    import typer
 
-    from qcode.cli.main import app
+    from qcode.cli.main import all_commands
 
     def walk(group: object, prefix: str = "") -> dict[str, object]:
         found = {}
@@ -108,7 +107,7 @@ def test_every_command_that_filters_by_case_is_checked_here() -> None:
                 found[f"{prefix}{name}"] = command
         return found
 
-    commands = walk(typer.main.get_command(app))
+    commands = walk(all_commands())
     filtering = {name for name, command in commands.items()
                  if any("--where" in p.opts for p in command.params)}  # type: ignore[attr-defined]
     assert filtering == set(FILTERING) | set(ERRORS_ONLY)
