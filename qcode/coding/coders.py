@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from qcode.errors import NotFoundError, QcodeError, UsageError
 from qcode.store.events import record
 from qcode.store.models import Coder, Coding, Event, Memo, RoundAssignment, coder_key
+from qcode.store.visibility import visible
 
 ROLES = ("coder", "pi")
 ROSTER_KEY = "roster"  # meta: "closed" once a PI closes it
@@ -327,7 +328,7 @@ def set_roster(session: Session, closed: bool, actor: Coder) -> None:
 def list_coders(session: Session) -> list[CoderInfo]:
     counts = {
         coder_id: (int(n), int(d))
-        for coder_id, n, d in session.execute(
+        for coder_id, n, d in session.execute(visible(session,
             select(
                 Coding.coder_id,
                 func.count(Coding.id),
@@ -335,7 +336,7 @@ def list_coders(session: Session) -> list[CoderInfo]:
             )
             .where(Coding.layer == "coding")
             .group_by(Coding.coder_id)
-        ).all()
+        )).all()  # others' work in an open blind round is not counted for a coder (the blind rule)
     }
     last = {
         actor: at

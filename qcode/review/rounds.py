@@ -15,6 +15,7 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -26,6 +27,7 @@ from qcode.coding.rows import row_state
 from qcode.errors import NotFoundError, QcodeError, UsageError
 from qcode.store.events import record
 from qcode.store.models import Coder, Coding, Document, Round, RoundAssignment
+from qcode.store.visibility import Viewer, viewer
 
 
 @dataclass(frozen=True)
@@ -56,8 +58,8 @@ class Progress:
     blind: bool
     coder: str
     documents: int
-    done: int
-    codings: int
+    done: int | None  # None: another coder's work in an open blind round, hidden from the viewer
+    codings: int | None
     last_activity: str | None
 
 
@@ -268,26 +270,35 @@ def list_rounds(session: Session) -> list[RoundInfo]:
 
 
 def round_status(session: Session, name: str | None = None) -> list[Progress]:
-    """Each coder's progress in the round `name` (every round when none is named)."""
+    """Each coder's progress in the round `name` (every round when none is named). In an open
+    blind round a coder sees only her own progress: others' counts are None (the blind rule)."""
     rounds = [get_round(session, name)] if name else list(
         session.execute(select(Round).order_by(Round.created_at, Round.id)).scalars())
-    out: list[Progress] = []
-    for row in rounds:
-        assigned = dict(session.execute(
-            select(RoundAssignment.coder_id, func.count(RoundAssignment.document_id))
-            .where(RoundAssignment.round_id == row.id).group_by(RoundAssignment.coder_id)
-        ).tuples().all())  # fmt: skip
-        work = {coder: (int(docs), int(n), last) for coder, docs, n, last in session.execute(
+    who = viewer(session)
+    return [p for row in rounds for p in _progress(session, row, who)]
+
+
+def _progress(session: Session, row: Round, who: Viewer) -> list[Progress]:
+    assigned = dict(session.execute(
+        select(RoundAssignment.coder_id, func.count(RoundAssignment.document_id))
+        .where(RoundAssignment.round_id == row.id).group_by(RoundAssignment.coder_id)
+    ).tuples().all())  # fmt: skip
+    work: dict[int, tuple[int | None, int | None, Any]] = {
+        coder: (int(docs), int(n), last) for coder, docs, n, last in session.execute(
             select(Coding.coder_id, func.count(func.distinct(Coding.document_id)),
                    func.count(Coding.id), func.max(Coding.updated_at))
             .where(Coding.round_id == row.id, Coding.layer == "coding")
             .group_by(Coding.coder_id)
         ).tuples()}  # fmt: skip
-        names = dict(session.execute(select(Coder.id, Coder.name)
-                                     .where(Coder.id.in_(list(assigned)))).tuples().all())
-        for coder_id in sorted(assigned, key=lambda c: names[c]):
-            done, n, last = work.get(coder_id, (0, 0, None))
-            out.append(Progress(row.name, row.status, bool(row.blind), names[coder_id],
-                                int(assigned[coder_id]), done, n,
-                                last.isoformat(timespec="seconds") if last else None))  # fmt: skip
+    names = dict(session.execute(select(Coder.id, Coder.name)
+                                 .where(Coder.id.in_(list(assigned)))).tuples().all())
+    hidden = bool(row.blind) and row.status == "open" and not who.pi
+    out = []
+    for coder_id in sorted(assigned, key=lambda c: names[c]):
+        done, n, last = work.get(coder_id, (0, 0, None))
+        if hidden and coder_id != who.coder_id:
+            done, n, last = None, None, None
+        out.append(Progress(row.name, row.status, bool(row.blind), names[coder_id],
+                            int(assigned[coder_id]), done, n,
+                            last.isoformat(timespec="seconds") if last else None))  # fmt: skip
     return out

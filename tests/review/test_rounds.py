@@ -7,6 +7,7 @@ import io
 import json
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from tests.conftest import Cli
@@ -138,3 +139,22 @@ def test_creating_and_closing_are_undone_like_any_action(pilot: Cli) -> None:
     kept = pilot("undo")  # the creation, now that carl coded in it
     assert kept.exit_code == 1 and "has codings now" in kept.stderr
     assert len(json.loads(pilot("round", "list", "-f", "json").stdout)) == 2
+
+
+def test_a_coder_sees_only_her_own_progress_in_an_open_blind_round(
+    pilot: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("QCODE_CODER", "ben")
+    rows = json.loads(pilot("round", "status", "pilot", "-f", "json").stdout)
+    assert [(r["coder"], r["done"], r["codings"]) for r in rows] == [("ana", None, None), ("ben", 1, 3)]
+    assert next(r for r in rows if r["coder"] == "ana")["last_activity"] is None
+    coders = {r["name"]: r for r in json.loads(pilot("coders", "-f", "json").stdout)}
+    # ana's three codings in the round are hidden from ben; her one on int_u is not
+    assert (coders["ben"]["codings"], coders["ana"]["codings"]) == (3, 1)
+    monkeypatch.delenv("QCODE_CODER")  # the default coder is the PI: she sees everyone's
+    rows = json.loads(pilot("round", "status", "pilot", "-f", "json").stdout)
+    assert [(r["coder"], r["done"], r["codings"]) for r in rows] == [("ana", 1, 3), ("ben", 1, 3)]
+    pilot("round", "close", "pilot")
+    monkeypatch.setenv("QCODE_CODER", "ben")
+    rows = json.loads(pilot("round", "status", "pilot", "-f", "json").stdout)
+    assert [(r["coder"], r["codings"]) for r in rows] == [("ana", 3), ("ben", 3)]
