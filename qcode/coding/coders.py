@@ -256,13 +256,15 @@ def merge_coders(session: Session, source: str, target: str, actor: Coder, *, ba
     if src.id == dst.id:
         raise UsageError(f"{source} and {target} are the same coder")
     theirs = {
-        (c.document_id, c.code_id, c.layer, c.start, c.end)
+        (c.document_id, c.code_id, c.layer, c.start, c.end): c.id
         for c in session.execute(select(Coding).where(Coding.coder_id == dst.id)).scalars()
     }
     moved = dropped = 0
     for coding in list(session.execute(select(Coding).where(Coding.coder_id == src.id)).scalars()):
         before = snapshot(coding, session)
-        if (coding.document_id, coding.code_id, coding.layer, coding.start, coding.end) in theirs:
+        kept = theirs.get((coding.document_id, coding.code_id, coding.layer, coding.start, coding.end))
+        if kept is not None:
+            _relink(session, coding.id, kept, actor, batch)
             session.delete(coding)
             after, dropped = None, dropped + 1
         else:
@@ -296,6 +298,38 @@ def merge_coders(session: Session, source: str, target: str, actor: Coder, *, ba
     _change(session, src, actor, "merge-coder", f"merge coder {src.name} into {dst.name}", batch,
             retired=True)
     return moved, dropped
+
+
+def _relink(session: Session, dropped: int, kept: int, actor: Coder, batch: str) -> None:
+    """Point the provenance of a coding dropped as a duplicate at the coding kept in its place:
+    a consensus coding still names the coders' codings it came from, a decision the consensus
+    codings it stands on. Every link moved is two events, so undo puts the old link back."""
+    from qcode.coding.rows import row_state
+    from qcode.store.models import CodingSource, ResolutionCoding
+
+    links: list[tuple[str, Any, dict[str, int]]] = [
+        *(("coding_source", link, {"source_id": kept}) for link in session.execute(
+            select(CodingSource).where(CodingSource.source_id == dropped)).scalars()),
+        *(("coding_source", link, {"coding_id": kept}) for link in session.execute(
+            select(CodingSource).where(CodingSource.coding_id == dropped)).scalars()),
+        *(("decision_coding", link, {"coding_id": kept}) for link in session.execute(
+            select(ResolutionCoding).where(ResolutionCoding.coding_id == dropped)).scalars()),
+    ]  # fmt: skip
+    for target_type, link, change in links:
+        old = row_state(link)
+        session.delete(link)
+        session.flush()
+        record(session, actor=actor.name, action="merge-coder", target_type=target_type,
+               target_id=dropped, before=old, batch=batch,
+               summary=f"provenance of coding {dropped} moves to coding {kept}")  # fmt: skip
+        new = type(link)(**{**old, **change})
+        if session.get(type(link), tuple(getattr(new, c.key) for c in link.__mapper__.primary_key)):
+            continue  # the kept coding has that link already
+        session.add(new)
+        session.flush()
+        record(session, actor=actor.name, action="merge-coder", target_type=target_type,
+               target_id=kept, after=row_state(new), batch=batch,
+               summary=f"provenance of coding {dropped} moves to coding {kept}")  # fmt: skip
 
 
 def _move_memos(session: Session, src: Coder, dst: Coder, actor: Coder, batch: str) -> None:

@@ -101,3 +101,46 @@ def test_consensus_and_its_sources_change_only_through_decisions(pilot: Cli) -> 
         assert run.exit_code == 1 and f"is a source of consensus coding {rows[0]['id']}" in run.stderr
     assert pilot("undo").exit_code == 0  # the build; now ana may change her coding again
     assert pilot("untag", str(source["id"]), "--coder", "ana").exit_code == 0
+
+
+def _sources(db: Path) -> set[tuple[str, str, str]]:
+    """(consensus code, source coder, source code) of every provenance link."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import aliased
+
+    from qcode.store.engine import session_scope, to_url
+    from qcode.store.models import Code, Coder, Coding, CodingSource
+
+    made, source = aliased(Coding), aliased(Coding)
+    made_code, source_code = aliased(Code), aliased(Code)
+    with session_scope(to_url(db), write=False) as s:
+        rows = s.execute(
+            select(made_code.key, Coder.name, source_code.key)
+            .select_from(CodingSource)
+            .join(made, made.id == CodingSource.coding_id)
+            .join(source, source.id == CodingSource.source_id)
+            .join(made_code, made_code.id == made.code_id)
+            .join(source_code, source_code.id == source.code_id)
+            .join(Coder, Coder.id == source.coder_id)).all()  # fmt: skip
+    return {tuple(r) for r in rows}  # type: ignore[misc]
+
+
+def test_merging_coders_keeps_the_provenance_of_a_dropped_duplicate(pilot: Cli, tmp_path: Path) -> None:
+    db = tmp_path / "qcode.db"
+    decided = pilot("resolve", "int_t.txt:t4:owner_emigration", "--accept", "ben", "--note", "his")
+    assert decided.exit_code == 0, decided.stderr
+    assert ("owner_emigration", "ben", "owner_emigration") in _sources(db)
+    # ana codes the same turn alike; then ben turns out to be ana under another name.
+    assert pilot("tag", "int_t", "t4", "owner_emigration", "--coder", "ana").exit_code == 0
+    merged = pilot("coders", "merge", "ben", "ana")
+    assert merged.exit_code == 0, merged.stderr
+    assert "dropped" in merged.stderr or "duplicate" in merged.stderr, merged.stderr
+    # The consensus coding still names where it came from: ana's coding, kept in ben's place.
+    assert ("owner_emigration", "ana", "owner_emigration") in _sources(db)
+    assert not {s for s in _sources(db) if s[1] == "ben"}
+    assert pilot("db", "check").exit_code == 0
+    undone = pilot("undo")
+    assert undone.exit_code == 0, undone.stderr
+    assert ("owner_emigration", "ben", "owner_emigration") in _sources(db)
+    assert ("owner_emigration", "ana", "owner_emigration") not in _sources(db)
+    assert pilot("db", "check").exit_code == 0
