@@ -115,6 +115,7 @@ def _register() -> None:
         memos,
         pack,
         project,
+        report,
         resolve,
         retrieve,
         review,
@@ -143,6 +144,7 @@ def _register() -> None:
     app.add_typer(db.app, name="db")
     app.add_typer(pack.app, name="pack")
     stats.register(app)
+    report.register(app)
 
 
 _register()
