@@ -3,11 +3,11 @@ transcripts with their codings), for a PI to open in a browser, offline."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import typer
 
+from qcode.cli import output as shown
 from qcode.cli.export import (
     CODER_OPTION,
     PSEUDONYMS_OPTION,
@@ -53,7 +53,7 @@ def report(
         from qcode.export.privacy import read_pseudonyms
 
         pseudonyms = read_pseudonyms(pseudonymise)
-    if output is None and sys.stdout.isatty():
+    if output is None and shown.stdout_is_terminal():
         raise UsageError("an HTML report is not for the terminal", hint="give -o exports/report.html")
     opts = ReportOptions(tuple(by or ()), unit, no_text, pseudonyms)
     from qcode.export.report.page import build_report

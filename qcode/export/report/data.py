@@ -7,7 +7,8 @@ filters, and reads codings the way they do: through the blind rule of open round
 firms"), and a code counts the codes below it in the frequency charts, as `qcode stats` does.
 
 Agreement comes from `qcode.review.report.agreement_report`, one table per round (each round's
-coders on its documents), or, in a project without rounds, between every coder who has coded.
+coders on its documents), or, where no round has two coders, between every coder who has coded
+(on the documents all of them coded).
 Where a comparison cannot be made (a blind round hidden from whoever runs the report, fewer than
 two coders, no document in common) the report says why instead of failing.
 """
@@ -298,7 +299,8 @@ def by_attribute(session: Session, flt: ExportFilter, scope: Scope, docs: list[A
         if doc.case_id is not None:
             groups.setdefault(scope.attributes(doc.case_id).get(name), set()).add(doc.case_id)
     order = value_sort_key(groups)
-    values = sorted({*groups, *(row[0] for row in rows)}, key=order)
+    # Documents without a case fall in no group of cases: their empty column is left out.
+    values = sorted({*groups, *(row[0] for row in rows if row[0] in groups or row[3])}, key=order)
     codes = tuple(dict.fromkeys(row[1] for row in rows))
     cells = {(row[0], row[1]): row[3] for row in rows}
     return ByAttribute(
@@ -349,7 +351,7 @@ def _comparisons(session: Session, flt: ExportFilter) -> list[tuple[str | None, 
         rounds = list(session.execute(select(Round).order_by(Round.created_at, Round.id)).scalars())
     plans: list[tuple[str | None, tuple[str, ...]]] = [
         (r.name, coders) for r in rounds if len(coders := round_coders(session, r.id)) >= 2]
-    if rounds:
+    if plans or flt.round is not None:
         return plans
     from qcode.store.models import Coder, Coding
 
