@@ -94,17 +94,20 @@ def test_bad_arguments_are_one_line(exp: Cli, tmp_path: Path, args: list[str], c
     assert run.stdout == "" and not out.exists()
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root writes anywhere")
 def test_an_unwritable_place_is_one_clear_line(exp: Cli, tmp_path: Path) -> None:
     locked = tmp_path / "locked"
     locked.mkdir()
     locked.chmod(0o500)
+    # Root writes into any folder, but not into sysfs.
+    target = Path("/sys/qcode-report/report.html") if os.geteuid() == 0 else locked / "report.html"
+    if not target.parent.parent.is_dir():
+        pytest.skip("no /sys here to stand for a place root cannot write")
     try:
-        run = exp("report", "-o", str(locked / "report.html"))
+        run = exp("report", "-o", str(target))
     finally:
         locked.chmod(0o700)
-    assert run.exit_code == 1 and run.stderr.startswith(f"error: cannot write {locked / 'report.html'}")
-    assert run.stderr.count("\n") == 1
+    assert run.exit_code == 1 and run.stderr.startswith(f"error: cannot write {target} (")
+    assert run.stderr.count("\n") == 1 and run.stdout == ""
 
 
 def test_a_path_under_a_file_is_one_clear_line(exp: Cli, tmp_path: Path) -> None:
