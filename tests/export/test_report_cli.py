@@ -204,3 +204,16 @@ def test_the_blind_rule_holds_in_the_report(
     page = report(cli, tmp_path)
     assert blob(page, "qcode-viewer")["coders"] == ["ana", "ben"]
     assert "chart-agreement-0" in page
+
+
+def test_a_project_without_codings_still_gets_its_report(project: Cli, tmp_path: Path) -> None:
+    page = report(project, tmp_path)
+    assert blob(page, "qcode-charts") == [] and blob(page, "qcode-viewer")["transcripts"] == []
+    assert "No document has codings under these filters." in page
+    assert "no two coders to compare" in page
+
+
+def test_by_names_the_attributes_to_chart(exp: Cli, tmp_path: Path) -> None:
+    page = report(exp, tmp_path, "--by", "sector,region", "--by", "size")
+    headings = re.findall(r"<h3>Cases with each code, by (\w+)</h3>", page)
+    assert headings == ["sector", "region", "size"]
