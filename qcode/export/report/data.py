@@ -15,7 +15,7 @@ two coders, no document in common) the report says why instead of failing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
@@ -159,7 +159,6 @@ class ReportData:
     agreement: tuple[AgreementBlock, ...]
     agreement_note: str | None
     viewer: Viewer | None  # None with `no_text`
-    notes: tuple[str, ...] = field(default_factory=tuple)
 
 
 def gather(session: Session, flt: ExportFilter, opts: ReportOptions) -> ReportData:
