@@ -174,6 +174,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "stats": ("stats", "Headline figures (documents, cases, words, coders, codings) and how often "
               "each code is used: codings, documents and cases, a code counting the codes below "
               "it."),
+    "report": ("report", "A report in one HTML file that opens offline: summary, codebook with "
+               "counts, code frequencies by case attribute (counting cases), codes × documents, "
+               "co-occurrence, agreement per round with intervals, and the transcripts with each "
+               "coder's and the consensus codings highlighted."),
     "codebook": ("codebook", "Check, load, show and compare codebooks."),
     "coders": ("coders", "The coders of the project: who they are, their roles, and whether the "
                "roster is closed."),

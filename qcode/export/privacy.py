@@ -42,6 +42,13 @@ class Pseudonyms:
             return text
         return self._pattern.sub(lambda m: self.mapping[m.group(0)], text)
 
+    def matches(self, text: str) -> list[tuple[int, int, str]]:
+        """Where names stand in `text` (as `apply` finds them): (start, end, pseudonym) each, in
+        order, for a caller that must move offsets into the text along with it."""
+        if self._pattern is None:
+            return []
+        return [(m.start(), m.end(), self.mapping[m.group(0)]) for m in self._pattern.finditer(text)]
+
 
 def read_pseudonyms(path: Path) -> Pseudonyms:
     """Read MAP.csv; every problem is an `InputError` naming the file and line."""

@@ -15,7 +15,7 @@ independent draws.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -213,8 +213,10 @@ def agreement_report(
     round_name: str | None = None,
     codes: Sequence[str] = (),
     domain: str | None = None,
+    documents: Collection[int] | None = None,
 ) -> AgreementReport:
-    """Agreement between ``coders`` on ``opts.unit`` units, per code (or domain) and pooled."""
+    """Agreement between ``coders`` on ``opts.unit`` units, per code (or domain) and pooled
+    (only on ``documents``, ids, when given)."""
     check_unit(opts.unit)
     if opts.by not in ("code", "document"):
         raise UsageError(f"--by takes code or document; got {opts.by!r}")
@@ -224,7 +226,8 @@ def agreement_report(
         raise UsageError(f"--bootstrap resamples units, and {opts.unit} units are not "
                          "independent draws", hint="drop --bootstrap: the kappa family's "
                          "intervals come from their standard errors")  # fmt: skip
-    scope = load_scope(session, coders, round_name=round_name, codes=codes, domain=domain)
+    scope = load_scope(session, coders, round_name=round_name, codes=codes, domain=domain,
+                       documents=documents)
     if not scope.documents:
         raise QcodeError(f"no document was {'assigned to' if round_name else 'coded by'} all of "
                          f"{', '.join(scope.coders)}", hint="agreement needs documents that "

@@ -22,7 +22,7 @@ documents (:mod:`qcode.store.visibility`).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import and_, case, literal, or_, select
@@ -237,12 +237,17 @@ def load_scope(
     round_name: str | None = None,
     codes: Sequence[str] = (),
     domain: str | None = None,
+    documents: Collection[int] | None = None,
 ) -> Scope:
-    """Resolve coders, codes and documents, and load every coder's spans on those documents."""
+    """Resolve coders, codes and documents, and load every coder's spans on those documents
+    (only among `documents`, ids, when given: a report narrowed by `--where`)."""
     names = _parse_coders(coders)
     ids = _coder_ids(session, names)
     mapping, variables = _variables(session, codes, domain)
     eligible, reasons = _eligible(session, names, ids, round_name)
+    if documents is not None:
+        eligible = [d for d in eligible if d in documents]
+        reasons = {d: r for d, r in reasons.items() if d in documents}
     from qcode.store.visibility import refuse_hidden
 
     refuse_hidden(session, eligible, "comparing coders")

@@ -185,6 +185,7 @@ def _steps(files: dict[str, Path]) -> list[Step]:
             Step(["export", kind, "-o", str(files["book"].parent / f"{kind} [/].csv")], ["[laughs] [/b]"])
             for kind in ("segments", "frequencies", "matrix", "cooccurrence", "codebook")
         ),
+        Step(["report", "-o", str(files["book"].parent / "report [/].html")], ["[laughs] [/b]"]),
         Step(["codings"], [*MARKUP, OSC]),
         Step(["log"], ["[laughs]", OSC]),
         Step(["retrieve", "diaspora"], everything),

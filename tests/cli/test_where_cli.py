@@ -27,6 +27,7 @@ FILTERING = {
 ERRORS_ONLY = {
     "export cooccurrence": ["export", "cooccurrence"],
     "export codebook": ["export", "codebook"],
+    "report": ["report", "-o", "report.html"],
 }
 
 

@@ -1,5 +1,6 @@
 """README's first command, after `pip install .`: the sample project with its double coding as a
-blind round prints the agreement table and the number of open disagreements."""
+blind round prints the agreement table and the number of open disagreements, and ends writing
+the HTML report and printing its path."""
 
 from __future__ import annotations
 
@@ -41,3 +42,10 @@ def test_readme_first_command_shows_the_pis_workflow(tmp_path: Path) -> None:
     assert total > 50 and resolved == 0 and still_open == total
     made = next(r for a, r in runs if "round" in a)
     assert "created blind round pilot: ana, ben on 40 document(s)" in made.stderr
+    # Last, the report: written and its path printed, so the command ends naming the file.
+    assert commands[-1] == "report"
+    page = tmp_path / "exports" / "report.html"
+    assert runs[-1][1].stdout == f"{page.resolve()}\n"
+    text = page.read_text("utf-8")
+    assert 'id="chart-agreement-0"' in text and "Round pilot" in text
+    assert text.count('"document":"int_') == 40  # the 40 double-coded transcripts in the viewer
