@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from qcode.coding.highlight import normalise_colour
 from qcode.corpus.text import fold
 from qcode.store.models import Case, CaseAttribute, Code, Coder, Coding, Document, coder_key
+from qcode.store.visibility import visible
 
 NO_VALUE = "(none)"
 
@@ -83,7 +84,8 @@ def _rows(session: Session, coder: str | None) -> list[_Row]:
         from qcode.coding.coders import find_coder
 
         query = query.where(Coding.coder_id == find_coder(session, coder).id)
-    return [_Row(*row) for row in session.execute(query).all()]
+    # Others' work in an open blind round is not counted for a coder (the blind rule).
+    return [_Row(*row) for row in session.execute(visible(session, query)).all()]
 
 
 def _ancestors(codes: list[Code]) -> dict[int, list[int]]:
@@ -155,7 +157,7 @@ def _headline(session: Session, rows: list[_Row], coder: str | None) -> Headline
             Coder.key == coder_key(coder))
     return Headline(
         documents=int(docs), cases=int(cases), words=int(words),
-        coders=int(session.execute(coder_query).scalar() or 0), codings=len(rows),
+        coders=int(session.execute(visible(session, coder_query)).scalar() or 0), codings=len(rows),
         coded_documents=len({r.document_id for r in rows}),
         codes_used=len({r.code_id for r in rows}),
     )

@@ -158,3 +158,12 @@ def test_a_coder_sees_only_her_own_progress_in_an_open_blind_round(
     monkeypatch.setenv("QCODE_CODER", "ben")
     rows = json.loads(pilot("round", "status", "pilot", "-f", "json").stdout)
     assert [(r["coder"], r["codings"]) for r in rows] == [("ana", 3), ("ben", 3)]
+
+
+def test_stats_count_only_what_the_viewer_may_see(pilot: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    everything = json.loads(pilot("stats", "-f", "json").stdout)  # the PI
+    monkeypatch.setenv("QCODE_CODER", "ben")
+    his = json.loads(pilot("stats", "-f", "json").stdout)
+    # ben sees his three codings on the round's document and ana's one on int_u, not her three.
+    assert (everything["headline"]["codings"], his["headline"]["codings"]) == (7, 4)
+    assert (everything["headline"]["coders"], his["headline"]["coders"]) == (2, 2)
