@@ -121,6 +121,7 @@ def _register() -> None:
         rounds,
         search,
         stats,
+        team,
     )
 
     project.register(app)
@@ -143,6 +144,7 @@ def _register() -> None:
     app.add_typer(db.app, name="db")
     app.add_typer(pack.app, name="pack")
     stats.register(app)
+    team.register(app)
 
 
 _register()
