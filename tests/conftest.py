@@ -117,6 +117,14 @@ def cli(tmp_path: Path, store: str, request: pytest.FixtureRequest) -> Cli:
 _PROJECTS: dict[Path, Path | str] = {}
 
 
+@pytest.fixture
+def store_url(tmp_path: Path, store: str, request: pytest.FixtureRequest) -> str:
+    """A URL for a project not yet made, on the test's store (for tests below the CLI)."""
+    from qcode.store.engine import to_url
+
+    return request.getfixturevalue("pg_schema") if store == "postgresql" else to_url(tmp_path / "qcode.db")
+
+
 def project_db(tmp_path: Path) -> Path | str:
     """The project the `cli` fixture of a test made in `tmp_path`: its SQLite file, or its URL."""
     return _PROJECTS.get(tmp_path, tmp_path / "qcode.db")

@@ -240,11 +240,18 @@ def install_policies(conn: Connection) -> None:
             conn.exec_driver_sql(sql)
 
 
-def policies_installed(conn: Connection) -> bool:
-    return bool(conn.execute(text(
-        "SELECT count(*) FROM pg_policies WHERE schemaname = current_schema() "
-        "AND policyname LIKE 'qcode\\_%'"
-    )).scalar())
+def refresh_team(conn: Connection) -> None:
+    """After a migration: policies and coders' rights again, should a step have rebuilt or
+    added tables (nothing to do on a project without coder logins)."""
+    roles = conn.execute(text(
+        "SELECT db_role FROM coders WHERE db_role IS NOT NULL AND role <> 'pi' ORDER BY 1"
+    )).scalars().all()
+    if not roles:
+        return
+    install_policies(conn)
+    for role in roles:
+        if role_exists(conn, role):
+            grant_coder(conn, role)
 
 
 def role_exists(conn: Connection, role: str) -> bool:

@@ -152,6 +152,10 @@ def migrate(engine: Engine, url: str, version: int) -> MigrationReport:
                         broken = conn.exec_driver_sql("PRAGMA foreign_key_check").first()
                         if broken is not None:
                             raise ProjectError(f"migration left a broken reference in {broken[0]}")
+                    else:
+                        from qcode.store.postgres import refresh_team
+
+                        refresh_team(conn)
             finally:
                 if sqlite:
                     _raw_pragma(conn, "foreign_keys = ON")

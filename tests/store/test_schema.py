@@ -32,20 +32,22 @@ def test_sqlite_is_opened_in_wal_mode_with_foreign_keys(tmp_path: Path) -> None:
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
 
 
-def test_create_refuses_an_existing_project(tmp_path: Path) -> None:
-    url = _fresh(tmp_path)
+def test_create_refuses_an_existing_project(store_url: str) -> None:
+    create_project(store_url, name="t")
     with pytest.raises(Exception, match="already exists"):
-        create_project(url, name="again")
+        create_project(store_url, name="again")
 
 
-def test_create_refuses_a_database_with_other_tables(tmp_path: Path) -> None:
-    path = tmp_path / "other.db"
-    con = sqlite3.connect(path)
-    con.execute("CREATE TABLE payroll (x INTEGER)")
-    con.commit()
-    con.close()
+def test_create_refuses_a_database_with_other_tables(store_url: str) -> None:
+    from qcode.store import postgres
+
+    engine = get_engine(store_url, create=True)
+    if engine.dialect.name == "postgresql":
+        postgres.create_schema(engine, postgres.split_schema(store_url)[1] or "public")
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE payroll (x INTEGER)"))
     with pytest.raises(Exception, match="other tables"):
-        create_project(to_url(path), name="t")
+        create_project(store_url, name="t")
 
 
 def test_newer_schema_is_refused(tmp_path: Path) -> None:
@@ -156,10 +158,11 @@ def test_every_old_schema_migrates_to_the_current_one(tmp_path: Path, version: i
     assert _shape(old_url) == _shape(_fresh(tmp_path, "fresh.db"))
 
 
-def test_transaction_rolls_back_on_error(tmp_path: Path) -> None:
+def test_transaction_rolls_back_on_error(store_url: str) -> None:
     from qcode.store.models import Coder
 
-    url = _fresh(tmp_path)
+    url = store_url
+    create_project(url, name="t")
     with pytest.raises(RuntimeError), session_scope(url, write=True) as session:
         session.add(Coder(name="ana"))
         session.flush()
