@@ -67,13 +67,13 @@ def _isolate_env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 # The suites that run on both stores (each test twice: `[sqlite]` and `[postgresql]`): the core of
-# coding, review (rounds, the blind rule, consensus, units and agreement read from the store) and
-# the store itself, and a representative CLI subset (tagging, memos, undo, the roster, bulk
-# changes, listings, search, retrieval, packages, team logins). The rest (ingest readers, REFI,
-# exports against golden files, the TUI, pure statistics, the terminal sweep) reads or writes
-# files through the same portable SQL, and stays on SQLite so the whole suite keeps well under
-# 12 minutes on two cores. A test
-# that looks inside the SQLite file itself is marked `sqlite_only`. See docs/team.md.
+# coding, review (rounds, the blind rule, consensus, units and agreement read from the store),
+# the store itself, the codebook, and a representative CLI subset (tagging, undo, the roster,
+# bulk changes, listings, search, retrieval, statistics, codebook loading and editing, the
+# interactive session, packages, team logins). The rest (ingest readers, REFI, exports against
+# golden files, the TUI, pure statistics, the terminal sweep) goes through the same portable SQL
+# and stays on SQLite, so the whole suite keeps well under 12 minutes on two cores. A test that
+# looks inside the SQLite file itself is marked `sqlite_only`. See docs/team.md.
 BOTH_STORES = (
     "tests/coding/",
     "tests/review/",
@@ -82,6 +82,12 @@ BOTH_STORES = (
     "tests/cli/test_identities_cli.py",
     "tests/cli/test_bulk_cli.py",
     "tests/cli/test_retrieve_cli.py",
+    "tests/cli/test_stats_cli.py",
+    "tests/cli/test_where_cli.py",
+    "tests/cli/test_interactive_cli.py",
+    "tests/cli/test_codebook_cli.py",
+    "tests/cli/test_codebook_add_cli.py",
+    "tests/codebook/",
     "tests/cli/test_search_cli.py",
     "tests/cli/test_pack_cli.py",
     "tests/cli/test_team_cli.py",

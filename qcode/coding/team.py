@@ -123,7 +123,7 @@ def add_member(session: Session, name: str, *, login: str | None, password: str 
         raise QcodeError(f"role {role} is the one you are connected as",
                          hint="a coder needs a login of her own: pass --login NAME")
     setup(session, pi)
-    created = _create(conn, role, password)
+    created = _create(session, role, password)
     if coder.db_role is not None and coder.db_role != role:
         _revoke_quietly(session, coder.db_role)
     postgres.grant_coder(conn, role)
@@ -140,10 +140,10 @@ def _check_member(coder: Coder) -> None:
                          hint=f"bring them back first: qcode coders add {coder.name}")
 
 
-def _create(conn: Connection, role: str, password: str | None) -> bool:
+def _create(session: Session, role: str, password: str | None) -> bool:
     try:
-        with conn.begin_nested():
-            return postgres.create_login(conn, role, password)
+        with session.begin_nested():
+            return postgres.create_login(session.connection(), role, password)
     except DBAPIError as exc:
         if getattr(exc.orig, "sqlstate", None) == "42501":
             raise QcodeError(f"the server does not let you create or change role {role}",
@@ -162,7 +162,7 @@ def remove_member(session: Session, name: str, *, drop: bool, actor: Coder | Non
     """Take a coder's login away from the project: her rights here are revoked, her codings
     and history stay. With `drop`, the role itself goes too when nothing else holds it.
     Returns (the role, whether it was dropped)."""
-    conn = _connection(session)
+    _connection(session)
     pi = _require_team_pi(session, actor, "remove coders from the team")
     coder = find_coder(session, name)
     role = coder.db_role
@@ -174,8 +174,8 @@ def remove_member(session: Session, name: str, *, drop: bool, actor: Coder | Non
     dropped = False
     if drop:
         try:
-            with conn.begin_nested():
-                postgres.drop_login(conn, role)
+            with session.begin_nested():
+                postgres.drop_login(session.connection(), role)
             dropped = True
         except DBAPIError:  # it still holds rights in another database or project
             dropped = False

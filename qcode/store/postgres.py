@@ -296,8 +296,8 @@ def revoke_coder(conn: Connection, role: str) -> None:
     schema = '"' + current_schema_of(conn) + '"'
     conn.exec_driver_sql(f'REVOKE ALL ON ALL TABLES IN SCHEMA {schema} FROM "{role}"')
     conn.exec_driver_sql(f'REVOKE ALL ON ALL SEQUENCES IN SCHEMA {schema} FROM "{role}"')
-    if schema != '"public"':  # everyone may use `public`; other projects may live there
-        conn.exec_driver_sql(f'REVOKE ALL ON SCHEMA {schema} FROM "{role}"')
+    # Only what was granted to the role itself: `public` stays usable through PUBLIC's grant.
+    conn.exec_driver_sql(f'REVOKE ALL ON SCHEMA {schema} FROM "{role}"')
 
 
 def drop_login(conn: Connection, role: str) -> None:

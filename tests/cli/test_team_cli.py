@@ -233,6 +233,18 @@ def test_add_coder_checks(team: Team) -> None:
     assert both.exit_code == 2
 
 
+@pytest.mark.postgres
+def test_a_pi_role_that_may_not_create_roles_is_told_so(
+    pg_schema: str, pg_url: str, roles: list[str], tmp_path: Path
+) -> None:
+    pi = Cli(tmp_path, as_role(pg_schema, new_role(roles, pg_url=pg_url)))  # no CREATEROLE
+    assert pi("init", "--coder", "pia").exit_code == 0
+    run = pi("team", "add-coder", "ana", "--login", new_role(roles))
+    assert run.exit_code == 1 and "needs CREATEROLE" in run.stderr, run.stderr
+    assert run.stderr.count("\n") == 1
+    assert "ana" not in pi("coders").stdout  # nothing of it was kept
+
+
 @pytest.mark.sqlite_only
 def test_on_sqlite_team_commands_say_they_need_postgresql(project: Cli) -> None:
     assert project("coders", "add", "ana").exit_code == 0

@@ -183,3 +183,23 @@ def test_postgres_project_round_trip(pg_empty: str) -> None:
     with session_scope(pg_empty, write=False) as session:
         result = summary(session)
     assert result.project == "team" and result.coders == 1
+
+
+@pytest.mark.postgres
+def test_postgres_migration_runs_inside_the_projects_schema(pg_schema: str, pg_url: str) -> None:
+    from qcode.store.postgres import split_schema
+
+    name = split_schema(pg_schema)[1]
+    create_project(pg_schema, name="team")
+    with get_engine(pg_schema).begin() as conn:  # back to schema 4: no coders.db_role
+        conn.execute(text("DROP INDEX ix_coders_db_role"))
+        conn.execute(text("ALTER TABLE coders DROP COLUMN db_role"))
+        conn.execute(text("UPDATE meta SET value = '4' WHERE key = 'schema_version'"))
+    schema._CHECKED.discard(pg_schema)
+    report = ensure_current(pg_schema)
+    assert report is not None and (report.from_version, report.to_version) == (4, SCHEMA_VERSION)
+    with get_engine(pg_url).connect() as conn:
+        where = conn.execute(text(
+            "SELECT table_schema FROM information_schema.columns "
+            "WHERE table_name = 'coders' AND column_name = 'db_role'")).scalars().all()
+    assert name in where  # (`public` may hold another test's project)
