@@ -186,6 +186,8 @@ _MY_NAME = "(SELECT c.name FROM coders c WHERE c.db_role = current_user)"
 _BLIND = ("(SELECT a.document_id FROM round_assignments a JOIN rounds r ON r.id = a.round_id "
           "WHERE r.blind AND r.status = 'open')")
 _OWN_CODING = f"(layer = 'coding' AND coder_id = {_ME})"
+# A PI's login is not held back, should it not own the tables (the owner is never held back).
+_PI = "EXISTS (SELECT 1 FROM coders c WHERE c.db_role = current_user AND c.role = 'pi')"
 # A change to a coding is hidden when either state of it is one the coder may not see.
 _HIDDEN_STATE = (
     "EXISTS (SELECT 1 FROM (VALUES (events.before_json), (events.after_json)) AS s (j) "
@@ -234,9 +236,9 @@ def install_policies(conn: Connection) -> None:
             conn.exec_driver_sql(f'DROP POLICY IF EXISTS {name} ON "{table}"')
             sql = f'CREATE POLICY {name} ON "{table}" FOR {command}'
             if using:
-                sql += f" USING ({using})"
+                sql += f" USING ({_PI} OR {using})"
             if check:
-                sql += f" WITH CHECK ({check})"
+                sql += f" WITH CHECK ({_PI} OR {check})"
             conn.exec_driver_sql(sql)
 
 

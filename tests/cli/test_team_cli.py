@@ -124,6 +124,21 @@ def test_in_an_open_blind_round_her_role_sees_only_her_own_codings(team: Team) -
 
 
 @pytest.mark.postgres
+def test_a_pi_login_that_does_not_own_the_tables_still_sees_everything(
+    team: Team, roles: list[str], pg_url: str, pg_schema: str
+) -> None:
+    second = new_role(roles, pg_url=pg_url)
+    assert team.pi("coders", "add", "bo", "--role", "pi").exit_code == 0
+    team.sql(team.pi, f'GRANT USAGE ON SCHEMA "{make_url(pg_schema).query["schema"]}" TO "{second}"')
+    team.sql(team.pi, f'GRANT SELECT ON ALL TABLES IN SCHEMA "{make_url(pg_schema).query["schema"]}" '
+                      f'TO "{second}"')
+    bo = Cli(team.pi.cwd, as_role(pg_schema, second))
+    assert _coders_seen(team, bo) == ["Ben"]  # not linked yet: nothing of the round (int_002 is none)
+    team.sql(team.pi, "UPDATE coders SET db_role = :r WHERE key = 'bo'", r=second)
+    assert _coders_seen(team, bo) == ["ana", "Ben", "Ben"]
+
+
+@pytest.mark.postgres
 @pytest.mark.parametrize("closed", [False, True], ids=["open", "closed"])
 def test_her_role_cannot_change_another_coders_codings(team: Team, closed: bool) -> None:
     if closed:  # visible now, and still not hers to change
