@@ -4,7 +4,9 @@ coder alone (SQLite and PostgreSQL, in the same run), and offline packages of th
     python bench/bench_team.py            # PostgreSQL from QCODE_TEST_PG_URL or 127.0.0.1:5432/test
 
 Each `qcode tag` is a whole process, as a coder runs it. "alone": one coder tags 16 turns one
-after another; "8 coders": eight coders do the same at once, each on her own document. Reported:
+after another; "8 coders": eight coders do the same at once, each on her own document; "PG
+logins": the same eight, each logged in as her own role (`qcode team add-coder`) in an open blind
+round, so every statement passes the server's row security. Reported:
 median and 95th percentile of one command's wall time, and tags per second over the run. Packages:
 `pack export` of a coder's package for the 145-interview sample (every document), and `pack
 import` of her work back into the project (target ≤ 3 s each).
@@ -47,6 +49,35 @@ def _coder(db: str, name: str, document: str, out: list[float], first: int) -> N
     for turn in range(first, first + TAGS):
         out.append(_run(qcode_argv("--db", db, "tag", document, f"t{turn}", "diaspora",
                                    "--coder", name), env))
+
+
+def _as(url: str, role: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).set(username=role).render_as_string(hide_password=False)
+
+
+def team_latency(db: str, roles: list[str]) -> None:
+    """Eight coders at once, each logged in as her own role under row security, in an open
+    blind round on their documents: what the server's policies cost a `qcode tag`."""
+    env = {**os.environ, **BYTECODE_ENV}
+    docs = [f"int_{i:03d}" for i in range(1, CODERS + 1)]
+    for k in range(CODERS):
+        _run(qcode_argv("--db", db, "team", "add-coder", f"coder{k}", "--login", roles[k]), env)
+    _run(qcode_argv("--db", db, "round", "create", "blind", "--blind", "--coders",
+                    ",".join(f"coder{k}" for k in range(CODERS)), "--docs", ",".join(docs)), env)
+    together: list[float] = []
+    threads = [threading.Thread(target=_coder, args=(_as(db, roles[k]), f"coder{k}", docs[k],
+                                                     together, 40)) for k in range(CODERS)]
+    start = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    wall = time.perf_counter() - start
+    print(f"{'PG logins':<10} {CODERS} coders median {statistics.median(together):.3f} s  "
+          f"p95 {_p95(together):.3f} s  {len(together) / wall:6.1f} tags/s  (own roles, row security, "
+          "blind round)")
 
 
 def _p95(samples: list[float]) -> float:
@@ -116,6 +147,7 @@ def _postgres() -> tuple[str, str] | None:
 def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="qcode-bench-team-"))
     pg = _postgres()
+    roles = [f"qb_{uuid.uuid4().hex[:8]}_{k}" for k in range(CODERS)]
     try:
         db = str(folder / "qcode.db")
         _sample(db)
@@ -123,16 +155,30 @@ def main() -> None:
         if pg is not None:
             _sample(pg[1])
             tag_latency(pg[1], "PostgreSQL")
+            team_latency(pg[1], roles)
         packages(folder, db)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
         if pg is not None:
-            from sqlalchemy import create_engine, text
+            _drop(pg, roles)
 
-            engine = create_engine(pg[0], isolation_level="AUTOCOMMIT")
-            with engine.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{pg[1].rsplit("/", 1)[1]}" WITH (FORCE)'))
-            engine.dispose()
+
+def _drop(pg: tuple[str, str], roles: list[str]) -> None:
+    from sqlalchemy import create_engine, text
+
+    # Roles are the cluster's, not the database's: what they were granted goes first.
+    bench = create_engine(pg[1], isolation_level="AUTOCOMMIT")
+    with bench.connect() as conn:
+        for role in roles:
+            if conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role}).first():
+                conn.execute(text(f'DROP OWNED BY "{role}"'))
+    bench.dispose()
+    engine = create_engine(pg[0], isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{pg[1].rsplit("/", 1)[1]}" WITH (FORCE)'))
+        for role in roles:
+            conn.execute(text(f'DROP ROLE IF EXISTS "{role}"'))
+    engine.dispose()
 
 
 if __name__ == "__main__":

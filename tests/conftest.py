@@ -66,10 +66,100 @@ def _isolate_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("QCODE_DEBUG", raising=False)
 
 
+# The suites that run on both stores (each test twice: `[sqlite]` and `[postgresql]`): the core of
+# coding, review (rounds, the blind rule, consensus, units and agreement read from the store),
+# the store itself, the codebook, and a representative CLI subset (tagging, undo, the roster,
+# bulk changes, listings, search, retrieval, statistics, codebook loading and editing, the
+# interactive session, packages, team logins). The rest (ingest readers, REFI, exports against
+# golden files, the TUI, pure statistics, the terminal sweep) goes through the same portable SQL
+# and stays on SQLite, so the whole suite keeps well under 12 minutes on two cores. A test that
+# looks inside the SQLite file itself is marked `sqlite_only`. See docs/team.md.
+BOTH_STORES = (
+    "tests/coding/",
+    "tests/review/",
+    "tests/store/",
+    "tests/cli/test_coding_cli.py",
+    "tests/cli/test_identities_cli.py",
+    "tests/cli/test_bulk_cli.py",
+    "tests/cli/test_retrieve_cli.py",
+    "tests/cli/test_stats_cli.py",
+    "tests/cli/test_where_cli.py",
+    "tests/cli/test_interactive_cli.py",
+    "tests/cli/test_codebook_cli.py",
+    "tests/cli/test_codebook_add_cli.py",
+    "tests/codebook/",
+    "tests/cli/test_search_cli.py",
+    "tests/cli/test_pack_cli.py",
+    "tests/cli/test_team_cli.py",
+)
+STORES = ("sqlite", "postgresql")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "store" not in metafunc.fixturenames or metafunc.definition.get_closest_marker("sqlite_only"):
+        return
+    where = Path(str(metafunc.definition.path)).resolve().relative_to(REPO).as_posix()
+    if any(where.startswith(prefix) for prefix in BOTH_STORES):
+        metafunc.parametrize(
+            "store", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True
+        )
+
+
 @pytest.fixture
-def cli(tmp_path: Path) -> Cli:
-    """A CLI bound to `tmp_path/qcode.db` (not yet created)."""
-    return Cli(tmp_path, tmp_path / "qcode.db")
+def store(request: pytest.FixtureRequest) -> str:
+    """Which store the test's project lives in: `sqlite` unless the suite runs on both."""
+    return str(getattr(request, "param", "sqlite"))
+
+
+@pytest.fixture
+def cli(tmp_path: Path, store: str, request: pytest.FixtureRequest) -> Cli:
+    """A CLI bound to a project not yet created: `tmp_path/qcode.db`, or on PostgreSQL a
+    schema of its own in the session's database."""
+    db: Path | str = request.getfixturevalue("pg_schema") if store == "postgresql" else tmp_path / "qcode.db"
+    _PROJECTS[tmp_path] = db
+    return Cli(tmp_path, db)
+
+
+_PROJECTS: dict[Path, Path | str] = {}
+
+
+@pytest.fixture
+def store_url(tmp_path: Path, store: str, request: pytest.FixtureRequest) -> str:
+    """A URL for a project not yet made, on the test's store (for tests below the CLI)."""
+    from qcode.store.engine import to_url
+
+    return request.getfixturevalue("pg_schema") if store == "postgresql" else to_url(tmp_path / "qcode.db")
+
+
+def project_db(tmp_path: Path) -> Path | str:
+    """The project the `cli` fixture of a test made in `tmp_path`: its SQLite file, or its URL."""
+    return _PROJECTS.get(tmp_path, tmp_path / "qcode.db")
+
+
+def db_url(db: Path | str | None) -> str:
+    """A CLI fixture's `db` (a SQLite file or a URL) as a URL."""
+    from qcode.store.engine import to_url
+
+    assert db is not None
+    return to_url(db)
+
+
+def dump(db: Path | str | None) -> str:
+    """A digest of every row of every table: equal before and after means nothing changed."""
+    import hashlib
+
+    from sqlalchemy import text
+
+    from qcode.store.engine import get_engine
+    from qcode.store.models import Base
+
+    rows: list[str] = []
+    with get_engine(db_url(db)).connect() as conn:
+        for table in Base.metadata.sorted_tables:
+            order = ", ".join(str(i + 1) for i in range(len(table.columns)))
+            query = text(f'SELECT * FROM "{table.name}" ORDER BY {order}')
+            rows += [repr(tuple(r)) for r in conn.execute(query)]
+    return hashlib.sha256("\n".join(rows).encode()).hexdigest()
 
 
 @pytest.fixture
@@ -86,8 +176,15 @@ def _pg_admin_url() -> str:
 
 @pytest.fixture(scope="session")
 def pg_url() -> Iterator[str]:
-    """A throwaway PostgreSQL database for this test session (skipped if no server)."""
-    pytest.importorskip("psycopg")
+    """A throwaway PostgreSQL database for this test session: without a server (or its driver)
+    the test is skipped with the reason, and with `CI` set it fails instead."""
+    import importlib.util
+
+    if importlib.util.find_spec("psycopg") is None:
+        missing = "the PostgreSQL driver is not installed (pip install 'qcode[postgres]')"
+        if os.environ.get("CI"):
+            pytest.fail(f"{missing} (CI runs every test on PostgreSQL too)")
+        pytest.skip(missing)
     from sqlalchemy import create_engine, text
     from sqlalchemy.exc import OperationalError
 
@@ -97,7 +194,10 @@ def pg_url() -> Iterator[str]:
         with admin.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
     except OperationalError as exc:
-        pytest.skip(f"PostgreSQL not reachable at {_pg_admin_url()}: {str(exc).splitlines()[0]}")
+        reason = f"PostgreSQL not reachable at {_pg_admin_url()}: {str(exc).splitlines()[0]}"
+        if os.environ.get("CI"):
+            pytest.fail(f"{reason} (CI runs every test on PostgreSQL too)")
+        pytest.skip(reason)
     url = _pg_admin_url().rsplit("/", 1)[0] + f"/{name}"
     yield url
     from qcode.store.engine import dispose_engines
@@ -106,6 +206,26 @@ def pg_url() -> Iterator[str]:
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
+
+
+@pytest.fixture
+def pg_schema(pg_url: str) -> Iterator[str]:
+    """A URL naming a schema of its own (made by `qcode init` or `create_project`) in the
+    session's database; dropped afterwards. Suites running at once never meet."""
+    from sqlalchemy import create_engine, text
+
+    from qcode.store.engine import _ENGINES
+    from qcode.store.postgres import with_schema
+
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    url = with_schema(pg_url, name)
+    yield url
+    for key in [k for k in _ENGINES if name in k]:
+        _ENGINES.pop(key).dispose()
+    engine = create_engine(pg_url)
+    with engine.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA IF EXISTS "{name}" CASCADE'))
+    engine.dispose()
 
 
 @pytest.fixture

@@ -188,6 +188,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
                "cooccurrence, codebook."),
     "db": ("db", "Look after the project database: check, backup, upgrade, vacuum."),
     "pack": ("pack", "Offline work packages: a coder's share of the project, and her work back."),
+    "team": ("team", "A PostgreSQL team server: a database login per coder, with the blind rule "
+             "kept by the server's row security (PI only; SQLite projects have no logins)."),
 }
 
 # A module's commands, built once per process (tests build many root groups).

@@ -25,6 +25,11 @@ def init(
         None, "--from", help="A package from `qcode pack export`: a coder's local project.",
         dir_okay=False,
     ),
+    schema: str = typer.Option(
+        None, "--schema", metavar="NAME",
+        help="PostgreSQL: keep the project in this schema of the database (made if missing); "
+        "the same as ?schema=NAME on the URL, which every later command then needs too.",
+    ),
 ) -> None:
     """Create a new project, refusing to overwrite an existing one."""
     from qcode.cli.codebook import load_and_report
@@ -33,6 +38,8 @@ def init(
 
     location = _init_location(path)
     url = to_url(location)
+    if schema is not None:
+        location = url = _in_schema(url, schema)
     if from_pack is not None:
         from qcode.cli.pack import init_from
         from qcode.errors import UsageError
@@ -53,7 +60,13 @@ def init(
         Path(location).parent.mkdir(parents=True, exist_ok=True)
     create_project(url, name=project_name)
     STATE.db = url
-    info(f"created project {location if '://' not in location else url}")
+    if "://" in location:
+        from sqlalchemy.engine import make_url
+
+        shown = make_url(url).render_as_string(hide_password=True)
+        info(f"created project {shown} (give later commands this URL: --db or QCODE_DB)")
+    else:
+        info(f"created project {location}")
     if coder:
         from qcode.coding.coders import add_coder
         from qcode.store.events import new_batch
@@ -65,6 +78,21 @@ def init(
         info(f"{pi.name} is the project's PI and default coder")
     if book is not None and codebook is not None:
         load_and_report(book, codebook, retire_removed=False)
+
+
+def _in_schema(url: str, schema: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    from qcode.errors import UsageError
+    from qcode.store import postgres
+
+    if make_url(url).get_backend_name() != "postgresql":
+        raise UsageError("--schema is for a PostgreSQL project: pass --db postgresql://…",
+                         hint="a SQLite project is one file and needs no schema")
+    given = postgres.split_schema(url)[1]
+    if given is not None and given != schema:
+        raise UsageError(f"the URL names schema {given} and --schema {schema}: give one")
+    return postgres.with_schema(postgres.split_schema(url)[0] if given else url, schema)
 
 
 def _init_location(path: Path | None) -> str:

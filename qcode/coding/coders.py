@@ -1,6 +1,7 @@
 """The coder roster: people, named once.
 
-Who is coding: `--coder`, else `QCODE_CODER`, else the project's default coder. Names match
+Who is coding: `--coder`, else `QCODE_CODER`, else the project's default coder; on a team server
+a coder's own database login decides it (and `--coder` may only name her). Names match
 case-, diacritic- and spacing-insensitively (`Ana` is `ana`, `Đorđe` is `djordje`'s neighbour
 `dorde`), so one person is never split in two by a typo of case. A new name creates a coder,
 with a notice naming the existing ones; once a PI closes the roster, an unknown name is refused
@@ -46,9 +47,17 @@ def notify(session: Session, message: str) -> None:
 
 def coder_name(session: Session, given: str | None) -> str:
     """The name of the coder for this command, or a clear error when none is known."""
+    from qcode.store.postgres import login_coder
     from qcode.store.project import get_meta
 
-    name = given or os.environ.get("QCODE_CODER") or get_meta(session, "default_coder")
+    wanted = given or os.environ.get("QCODE_CODER")
+    login = login_coder(session)
+    if login is not None and login[1] != "pi":  # a coder's own login on a team server
+        if wanted and coder_key(wanted) != coder_key(login[0]):
+            raise UsageError(f"you are logged in as {login[0]}'s role: you cannot act as {wanted}",
+                             hint="drop --coder (and QCODE_CODER), or log in as that coder")
+        return login[0]
+    name = wanted or get_meta(session, "default_coder") or (login[0] if login else None)
     if not name:
         raise QcodeError(
             "who is coding? no coder given",

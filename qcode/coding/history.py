@@ -24,10 +24,11 @@ from qcode.store.models import Coder, Coding, Event, Memo, utcnow
 
 REVERSIBLE = {"tag", "autocode", "import-coding", "untag", "recode", "memo", "coder", "merge-coder",
               "pack-import", "round", "resolve", "consensus"}
-# Registering a coder changes no one's work, and a local project's first rows came from a package:
+# Registering a coder (or her login on a team server) changes no one's work, and a local
+# project's first rows came from a package:
 # neither undoes nor stands in the way of an undo; nor does a coder's offline history (`offline:`
 # events), which records what she did elsewhere, brought in by a `pack-import` that is undoable.
-NEUTRAL = {"add-coder", "pack-init"}
+NEUTRAL = {"add-coder", "pack-init", "team"}
 OFFLINE = "offline:"
 
 

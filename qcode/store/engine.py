@@ -132,7 +132,7 @@ def get_engine(url: str, *, create: bool = False) -> Engine:
         from qcode.store import postgres
 
         target, schema = postgres.split_schema(url)
-        if schema is not None:
+        if schema is not None and postgres.sets_search_path(url):
             kwargs["connect_args"] = postgres.connect_args(schema)
     if path is not None and not create:
         if not path.is_file():
@@ -197,7 +197,7 @@ def session_scope(url: str, *, write: bool) -> Iterator[Session]:
             session.rollback()
     except BaseException as exc:
         session.rollback()
-        translated = busy_error(exc) or damaged_error(exc)
+        translated = busy_error(exc) or damaged_error(exc) or denied_error(exc)
         if translated is not None:
             raise translated from exc
         raise
@@ -225,6 +225,19 @@ def busy_error(exc: BaseException) -> BusyError | None:
         f"the project is busy: another qcode command has been writing to it {waited}"
         "(a large import?); nothing was changed",
         hint="run the same command again when it has finished",
+    )
+
+
+def denied_error(exc: BaseException) -> QcodeError | None:
+    """A team server refusing a coder's login something only the PI may do, as one line."""
+    from qcode.store import postgres
+
+    refused = postgres.denied(exc)
+    if refused is None:
+        return None
+    return QcodeError(
+        f"the server refused this ({refused}); nothing was changed",
+        hint="your login may change only your own codings and memos: ask the PI to do the rest",
     )
 
 

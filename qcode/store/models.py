@@ -16,7 +16,8 @@ Design notes (why the tables look like this):
   package or a citation that names coding 32 always means the same coding.
 * Documents, cases, codes, coders, codings, memos and rounds also carry a `uuid` that never
   changes: REFI-QDA GUIDs, offline packages and merges identify rows by it, never by name or id.
-* A coder's `key` is the folded name (case and diacritics removed), unique: `Ana` is `ana`.
+* A coder's `key` is the folded name (case and diacritics removed), unique: `Ana` is `ana`. On a
+  PostgreSQL team server `db_role` links a coder to the login role she connects as.
 * Memos are threads: every entry is a row with its author and time, whatever it is on (a coding,
   a document, a code, the project).
 * A `Resolution` is a PI's decision on one disagreement (keyed by its stable id). Revising a
@@ -191,7 +192,7 @@ class Coder(Base):
     """A person. `key` is the folded name, so `Ana`, `ana` and `Äna` are one coder."""
 
     __tablename__ = "coders"
-    __table_args__ = NEVER_REUSE
+    __table_args__ = (Index("ix_coders_db_role", "db_role", unique=True), NEVER_REUSE)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     uuid: Mapped[str] = _uuid_column()
@@ -200,6 +201,9 @@ class Coder(Base):
     role: Mapped[str] = mapped_column(String(16), default="coder")  # coder | pi
     retired: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # PostgreSQL team projects: the database role this coder logs in as; row security compares
+    # it with `current_user`. Always empty on SQLite.
+    db_role: Mapped[str | None] = mapped_column(String(63))
 
     @validates("name")
     def _keep_key(self, _field: str, value: str) -> str:

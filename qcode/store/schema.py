@@ -14,7 +14,7 @@ from qcode.store import fulltext
 from qcode.store.engine import get_engine, sqlite_path
 from qcode.store.models import Base, Meta
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 _CHECKED: set[str] = set()
 
@@ -50,6 +50,12 @@ def _set_meta(conn: Connection, key: str, value: str) -> None:
 def create_project(url: str, *, name: str) -> None:
     """Create every table of the current schema in an empty database and stamp its version."""
     engine = get_engine(url, create=True)
+    if engine.dialect.name == "postgresql":
+        from qcode.store import postgres
+
+        schema = postgres.split_schema(url)[1]
+        if schema is not None:
+            postgres.create_schema(engine, schema)
     with engine.connect() as probe:
         if read_version(probe) is not None:
             raise QcodeError(
@@ -146,6 +152,10 @@ def migrate(engine: Engine, url: str, version: int) -> MigrationReport:
                         broken = conn.exec_driver_sql("PRAGMA foreign_key_check").first()
                         if broken is not None:
                             raise ProjectError(f"migration left a broken reference in {broken[0]}")
+                    else:
+                        from qcode.store.postgres import refresh_team
+
+                        refresh_team(conn)
             finally:
                 if sqlite:
                     _raw_pragma(conn, "foreign_keys = ON")

@@ -7,8 +7,9 @@ round. A PI sees everything. Every read of codings that shows them to a person g
 
 Who is looking (the *viewer*): the name a command set with :func:`set_viewer` (the interactive
 session sets the coder it codes as), else ``QCODE_CODER``, else the project's default coder, the
-same order that decides who is coding. A viewer not on the roster is not a PI and owns no
-codings, so they see nothing on the documents of an open blind round.
+same order that decides who is coding; on a team server, a coder's own login (where the server's
+row security keeps the same rule: `qcode.store.postgres.POLICIES`). A viewer not on the roster is
+not a PI and owns no codings, so they see nothing on the documents of an open blind round.
 """
 
 from __future__ import annotations
@@ -41,9 +42,15 @@ def set_viewer(session: Session, name: str | None) -> None:
 
 
 def viewer(session: Session) -> Viewer:
-    name = session.info.get(VIEWER_KEY) or os.environ.get("QCODE_CODER") or session.execute(
-        select(Meta.value).where(Meta.key == "default_coder")
-    ).scalar()
+    from qcode.store.postgres import login_coder
+
+    login = login_coder(session)
+    if login is not None and login[1] != "pi":  # a coder's own login: the server knows who
+        name: str | None = login[0]
+    else:
+        name = session.info.get(VIEWER_KEY) or os.environ.get("QCODE_CODER") or session.execute(
+            select(Meta.value).where(Meta.key == "default_coder")
+        ).scalar()
     if not name or not coder_key(name):
         return Viewer(None, None, False)
     row = session.execute(select(Coder.id, Coder.name, Coder.role)

@@ -3,27 +3,18 @@ input leaves the project as it was, and an export of codings loads back exactly.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
-import sqlite3
 from pathlib import Path
 
 import pytest
 
 from tests.coding.test_bulk import make_project
-from tests.conftest import Cli
+from tests.conftest import Cli, dump, project_db
 
 
-def _dump(db: Path) -> str:
-    from qcode.store.models import Base
-
-    con = sqlite3.connect(db)
-    rows: list[str] = []
-    for table in Base.metadata.sorted_tables:
-        rows.extend(repr(r) for r in con.execute(f'SELECT * FROM "{table.name}" ORDER BY 1'))
-    con.close()
-    return hashlib.sha256("\n".join(rows).encode()).hexdigest()
+def _dump(db: Path | str | None) -> str:
+    return dump(db)
 
 
 def _codings(cli: Cli, *args: str) -> list[dict[str, object]]:
@@ -43,13 +34,13 @@ def proj(cli: Cli, tmp_path: Path) -> Cli:
 
 
 def test_autocode_dry_run_previews_and_writes_nothing(proj: Cli, tmp_path: Path) -> None:
-    before = _dump(tmp_path / "qcode.db")
+    before = _dump(project_db(tmp_path))
     run = proj("autocode", "diaspora", "--words", "cousin,беча", "--dry-run")
     assert run.exit_code == 0, run.stderr
     assert "Through my cousin in Vienna." in run.stdout and "new" in run.stdout
     assert run.stderr.strip() == ("3 units matched in 2 documents, 3 new codings, 0 already coded "
                                   "(dry run: nothing was written)")
-    assert _dump(tmp_path / "qcode.db") == before
+    assert _dump(project_db(tmp_path)) == before
 
 
 def test_autocode_is_one_undoable_action(proj: Cli) -> None:
@@ -90,11 +81,11 @@ def test_autocode_scope_options(proj: Cli) -> None:
     ],
 )
 def test_autocode_bad_arguments(proj: Cli, tmp_path: Path, args: tuple[str, ...], message: str) -> None:
-    before = _dump(tmp_path / "qcode.db")
+    before = _dump(project_db(tmp_path))
     run = proj("autocode", "diaspora", *args)
     assert run.exit_code == 2 and run.stdout == ""
     assert run.stderr.startswith(message) and len(run.stderr.splitlines()) == 1
-    assert _dump(tmp_path / "qcode.db") == before
+    assert _dump(project_db(tmp_path)) == before
 
 
 # --- import-codings ------------------------------------------------------------------------
@@ -159,7 +150,7 @@ def test_bad_rows_are_all_reported_and_nothing_is_loaded(proj: Cli, tmp_path: Pa
                     "int_009.txt,ana,diaspora,0,5\n"
                     "int_001.txt,ana,diaspora,5,5\n"
                     "int_001.txt,ana,nonsense,0,5\n", "utf-8")
-    before = _dump(tmp_path / "qcode.db")
+    before = _dump(project_db(tmp_path))
     run = proj("import-codings", str(path))
     assert run.exit_code == 1 and run.stdout == ""
     lines = run.stderr.splitlines()
@@ -169,11 +160,11 @@ def test_bad_rows_are_all_reported_and_nothing_is_loaded(proj: Cli, tmp_path: Pa
         f"{path}:4: span c5-5 is empty: end must be after start",
         f"{path}:5: no code `nonsense`",
     ]
-    assert _dump(tmp_path / "qcode.db") == before
+    assert _dump(project_db(tmp_path)) == before
 
 
 def test_bad_files(proj: Cli, tmp_path: Path) -> None:
-    before = _dump(tmp_path / "qcode.db")
+    before = _dump(project_db(tmp_path))
     extra = tmp_path / "extra.csv"
     extra.write_text("document,coder,code,start,end,coment\n", "utf-8")
     run = proj("import-codings", str(extra))
@@ -185,28 +176,28 @@ def test_bad_files(proj: Cli, tmp_path: Path) -> None:
     missing = proj("import-codings", str(tmp_path / "nope.csv"))
     assert missing.exit_code == 1 and "cannot read" in missing.stderr
     assert "Traceback" not in run.stderr + missing.stderr
-    assert _dump(tmp_path / "qcode.db") == before
+    assert _dump(project_db(tmp_path)) == before
 
 
 def test_import_dry_run(proj: Cli, tmp_path: Path) -> None:
     path = tmp_path / "ok.csv"
     path.write_text("document,coder,code,start,end\nint_001.txt,bob,diaspora,0,5\n", "utf-8")
-    before = _dump(tmp_path / "qcode.db")
+    before = _dump(project_db(tmp_path))
     run = proj("import-codings", str(path), "--dry-run")
     assert run.exit_code == 0, run.stderr
     assert "would import 1 coding" in run.stderr and "dry run" in run.stderr
-    assert _dump(tmp_path / "qcode.db") == before
+    assert _dump(project_db(tmp_path)) == before
 
 
 def test_header_only_file_changes_nothing(proj: Cli, tmp_path: Path) -> None:
-    before = _dump(tmp_path / "qcode.db")
+    before = _dump(project_db(tmp_path))
     empty = tmp_path / "empty.csv"
     empty.write_text("document,coder,code,start,end,memo\n", "utf-8")
     for who in ("ana", "someone_new"):
         run = proj("import-codings", str(empty), "--coder", who)
         assert run.exit_code == 0, run.stderr
         assert "imported 0 codings" in run.stderr
-    assert _dump(tmp_path / "qcode.db") == before
+    assert _dump(project_db(tmp_path)) == before
 
 
 def test_long_memo_round_trips(proj: Cli, tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.cli.test_codebook_cli import V1, _add_coding
-from tests.conftest import Cli
+from tests.conftest import Cli, project_db
 
 
 @pytest.fixture
@@ -148,7 +148,7 @@ def test_a_file_with_problems_is_not_touched(loaded: Cli, book: Path) -> None:
 def test_the_file_is_put_back_when_the_project_refuses_the_version(
     loaded: Cli, book: Path, tmp_path: Path
 ) -> None:
-    _add_coding(tmp_path / "qcode.db", "barriers")
+    _add_coding(project_db(tmp_path), "barriers")
     text = book.read_text(encoding="utf-8")
     book.write_text(text[: text.index("  - id: barriers")], encoding="utf-8")  # drops a coded code
     data = book.read_bytes()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SAMPLE_CODEBOOK, Cli
+from tests.conftest import SAMPLE_CODEBOOK, Cli, project_db
 
 V1 = """\
 codebook: Test book
@@ -37,7 +37,7 @@ def book(tmp_path: Path) -> Path:
     return path
 
 
-def _add_coding(db: Path, code_key: str) -> None:
+def _add_coding(db: Path | str, code_key: str) -> None:
     from qcode.store.engine import session_scope, to_url
     from qcode.store.models import Code, Coder, Coding, Document
 
@@ -87,6 +87,7 @@ def test_init_with_a_bad_codebook_creates_nothing(cli: Cli, tmp_path: Path) -> N
     run = cli("init", "--codebook", str(bad))
     assert run.exit_code == 1
     assert not (tmp_path / "qcode.db").exists()
+    assert cli("summary").exit_code == 3  # no project on either store
 
 
 def test_reload_unchanged_makes_no_version(project: Cli, book: Path) -> None:
@@ -97,7 +98,7 @@ def test_reload_unchanged_makes_no_version(project: Cli, book: Path) -> None:
 
 def test_rename_keeps_codings_and_removal_is_refused(project: Cli, book: Path, tmp_path: Path) -> None:
     project("codebook", "load", str(book))
-    _add_coding(tmp_path / "qcode.db", "owner_emigration")
+    _add_coding(project_db(tmp_path), "owner_emigration")
     renamed = tmp_path / "v2.yaml"
     renamed.write_text(V1.replace("id: owner_emigration", "id: emigration\n        renamed_from: "
                                   "[owner_emigration]").replace('"1.0"', '"1.1"'), "utf-8")

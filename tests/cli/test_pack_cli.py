@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 import zipfile
 from pathlib import Path
 
@@ -14,20 +13,13 @@ import pytest
 
 from tests.cli.conftest import TRANSCRIPT
 from tests.cli.test_codebook_cli import V1
-from tests.conftest import Cli
+from tests.conftest import Cli, db_url, dump
 
 SECOND = "Interviewer: And clients?\n\nRespondent: Upwork brought the first ones.\n"
 
 
-def _dump(db: Path) -> str:
-    from qcode.store.models import Base
-
-    con = sqlite3.connect(db)
-    rows: list[str] = []
-    for table in Base.metadata.sorted_tables:
-        rows.extend(repr(r) for r in con.execute(f'SELECT * FROM "{table.name}" ORDER BY 1'))
-    con.close()
-    return hashlib.sha256("\n".join(rows).encode()).hexdigest()
+def _dump(db: Path | str | None) -> str:
+    return dump(db)
 
 
 def _codings(cli: Cli) -> list[dict[str, object]]:
@@ -37,10 +29,11 @@ def _codings(cli: Cli) -> list[dict[str, object]]:
 
 
 @pytest.fixture
-def main(tmp_path: Path) -> Cli:
+def main(tmp_path: Path, store: str, request: pytest.FixtureRequest) -> Cli:
+    """The PI's project (on either store); the coders' local projects are SQLite files."""
     home = tmp_path / "main"
     home.mkdir()
-    cli = Cli(home, home / "qcode.db")
+    cli = Cli(home, request.getfixturevalue("pg_schema") if store == "postgresql" else home / "qcode.db")
     (home / "book.yaml").write_text(V1, "utf-8")
     assert cli("init", "--codebook", str(home / "book.yaml"), "--coder", "pi").exit_code == 0
     (home / "int_001.txt").write_text(TRANSCRIPT, "utf-8")
@@ -124,13 +117,16 @@ def test_changed_document_is_refused_alone(main: Cli, tmp_path: Path) -> None:
 
 
 def test_round_package_holds_only_the_assigned_documents(main: Cli, tmp_path: Path) -> None:
-    con = sqlite3.connect(main.db)  # type: ignore[arg-type]
-    con.execute("INSERT INTO rounds (uuid, name, blind, status, created_at) VALUES "
-                "('00000000-0000-4000-8000-000000000001', 'r1', 1, 'open', '2026-01-01')")
-    con.execute("INSERT INTO round_assignments SELECT r.id, c.id, d.id FROM rounds r, coders c, "
-                "documents d WHERE c.key = 'ana' AND d.name = 'int_002.txt'")
-    con.commit()
-    con.close()
+    from sqlalchemy import text
+
+    from qcode.store.engine import get_engine
+
+    with get_engine(db_url(main.db)).begin() as con:
+        con.execute(text("INSERT INTO rounds (uuid, name, blind, status, created_at) VALUES "
+                         "('00000000-0000-4000-8000-000000000001', 'r1', :blind, 'open', "
+                         "'2026-01-01')"), {"blind": True})
+        con.execute(text("INSERT INTO round_assignments SELECT r.id, c.id, d.id FROM rounds r, "
+                         "coders c, documents d WHERE c.key = 'ana' AND d.name = 'int_002.txt'"))
     local = _local(main, tmp_path, "--round", "r1")
     docs = json.loads(local("docs", "--format", "json").stdout)
     assert [d["name"] for d in docs] == ["int_002.txt"]

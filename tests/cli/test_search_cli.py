@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Cli
+from tests.conftest import Cli, project_db
 
 INTERVIEW = """Interviewer: How did you find your first client abroad?
 
@@ -111,7 +111,7 @@ def test_code_filter(corpus: Cli, tmp_path: Path) -> None:
     from qcode.store.engine import session_scope, to_url
     from qcode.store.models import Code, Coder, Coding, Document
 
-    with session_scope(to_url(tmp_path / "qcode.db"), write=True) as s:
+    with session_scope(to_url(project_db(tmp_path)), write=True) as s:
         doc = s.query(Document).filter_by(name="int_001.txt").one()
         quote = "My cousin did."
         start = doc.text.index(quote)

@@ -154,6 +154,11 @@ def _steps(files: dict[str, Path]) -> list[Step]:
         Step(["db", "backup", str(files["book"].parent / "backup [laughs].db")], ["[laughs] [/b]"]),
         Step(["db", "upgrade"], []),
         Step(["db", "vacuum"], []),
+        # Team logins need PostgreSQL: on this SQLite project each is one clean line.
+        Step(["team", "add-coder", CODER, "--login", "ana"], [], exit_code=1),
+        Step(["team", "list"], [], exit_code=1),
+        Step(["team", "setup"], [], exit_code=1),
+        Step(["team", "remove-coder", CODER], [], exit_code=1),
         Step(
             ["pack", "export", "--coder", CODER, "-o", str(files["book"].parent / "p [laughs].qpack")],
             ["[laughs] [/b]"],

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.cli.test_codebook_cli import V1
-from tests.conftest import Cli
+from tests.conftest import Cli, project_db
 
 TRANSCRIPT = """Ana: One two three four five.
 
@@ -22,10 +22,10 @@ OTHER = "Interviewer: Only one coder read this.\n\nRespondent: Indeed.\n"
 
 
 def turns(db: Path | str, name: str) -> list[tuple[int, int]]:
-    from qcode.store.engine import session_scope
+    from qcode.store.engine import session_scope, to_url
     from qcode.store.models import Document, Unit
 
-    url = db if isinstance(db, str) and "://" in db else f"sqlite:///{db}"
+    url = to_url(db)
     with session_scope(url, write=False) as s:
         doc_id = s.execute(select(Document.id).where(Document.name == name)).scalar_one()
         return [(a, b) for a, b in s.execute(
@@ -43,8 +43,8 @@ def tiny(cli: Cli, tmp_path: Path) -> Cli:
     (tmp_path / "int_t.txt").write_text(TRANSCRIPT, "utf-8")
     (tmp_path / "int_u.txt").write_text(OTHER, "utf-8")
     assert cli("import", str(tmp_path / "int_t.txt"), str(tmp_path / "int_u.txt")).exit_code == 0
-    t = turns(tmp_path / "qcode.db", "int_t.txt")
-    u = turns(tmp_path / "qcode.db", "int_u.txt")
+    t = turns(project_db(tmp_path), "int_t.txt")
+    u = turns(project_db(tmp_path), "int_u.txt")
     rows = {
         "ana": [("int_t.txt", "barriers", *t[0]), ("int_t.txt", "diaspora", *t[1]),
                 ("int_t.txt", "diaspora", *t[3]), ("int_u.txt", "barriers", *u[0])],

@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Cli
+from tests.conftest import Cli, project_db
 from tests.review.conftest import turns
 from tests.review.test_resolve import BOTH, consensus
 
 
 @pytest.fixture
 def t(pilot: Cli, tmp_path: Path) -> list[tuple[int, int]]:
-    return turns(tmp_path / "qcode.db", "int_t.txt")
+    return turns(project_db(tmp_path), "int_t.txt")
 
 
 def _events(cli: Cli) -> int:
@@ -25,7 +25,7 @@ def _events(cli: Cli) -> int:
 
 def test_build_adds_what_both_coded_alike_once(pilot: Cli, tmp_path: Path,
                                                t: list[tuple[int, int]]) -> None:  # fmt: skip
-    db = tmp_path / "qcode.db"
+    db = project_db(tmp_path)
     run = pilot("consensus", "build", "--round", "pilot")
     assert run.exit_code == 0, run.stderr
     assert "1 coding(s) added on 1 document(s), 0 already there" in run.stderr

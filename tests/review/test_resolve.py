@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import Cli
+from tests.conftest import Cli, project_db
 from tests.review.conftest import turns
 
 Consensus = set[tuple[str, int, int, frozenset[str]]]
@@ -48,7 +48,7 @@ def own_codings(db: Path) -> list[tuple[object, ...]]:
 
 @pytest.fixture
 def spans(pilot: Cli, tmp_path: Path) -> dict[str, tuple[int, int]]:
-    t = turns(tmp_path / "qcode.db", "int_t.txt")
+    t = turns(project_db(tmp_path), "int_t.txt")
     return {"t2": t[1], "t4": t[3]}
 
 
@@ -66,7 +66,7 @@ BOTH = frozenset({"ana", "ben"})
 ])  # fmt: skip
 def test_every_option_on_a_segment(pilot: Cli, tmp_path: Path, spans: dict[str, tuple[int, int]],
                                    option: str, expect: object) -> None:  # fmt: skip
-    db = tmp_path / "qcode.db"
+    db = project_db(tmp_path)
     s, e = spans["t2"]
     # Matched only when identical, ana's span of turn 2 and ben's (one character shorter) are
     # two disagreements; deciding the first sees both coders' codings there.
@@ -85,7 +85,7 @@ def test_every_option_on_a_segment(pilot: Cli, tmp_path: Path, spans: dict[str, 
 
 def test_domain_options_and_a_code_of_the_pis_own(pilot: Cli, tmp_path: Path,
                                                   spans: dict[str, tuple[int, int]]) -> None:  # fmt: skip
-    db = tmp_path / "qcode.db"
+    db = project_db(tmp_path)
     s, e = spans["t4"]
     place = "int_t.txt:t4:@sources"
     union = pilot("resolve", place, "--accept", "union", "--note", "both readings hold")
@@ -104,7 +104,7 @@ def test_domain_options_and_a_code_of_the_pis_own(pilot: Cli, tmp_path: Path,
 def test_revision_keeps_the_history_and_undo_takes_decisions_back(
     pilot: Cli, tmp_path: Path, spans: dict[str, tuple[int, int]]
 ) -> None:
-    db = tmp_path / "qcode.db"
+    db = project_db(tmp_path)
     s, e = spans["t4"]
     place = "int_t.txt:t4:diaspora"
     assert pilot("resolve", place, "--accept", "ana", "--note", "she is right").exit_code == 0
@@ -163,7 +163,7 @@ def test_resolve_next_walks_the_open_ones(pilot: Cli, tmp_path: Path,
     assert "--accept takes ana, ben, both, none, union, intersection" in run.stderr
     assert "a note is required" in run.stderr
     assert "decided 1, skipped 1; 1 still open" in run.stderr
-    assert consensus(tmp_path / "qcode.db") == {("diaspora", s, e, frozenset({"ana"}))}
+    assert consensus(project_db(tmp_path)) == {("diaspora", s, e, frozenset({"ana"}))}
     second = pilot("resolve", "--next", "--round", "pilot", "--unit", "turn", input="q\n")
     assert "[1/1] int_t.txt:t4:owner_emigration" in second.stdout
     assert "decided 0, skipped 0; 1 still open" in second.stderr
@@ -194,5 +194,5 @@ def test_checks(pilot: Cli, tmp_path: Path, args: tuple[str, ...], code: int, wo
     run = pilot("resolve", *args)
     assert run.exit_code == code, run.stderr
     assert words in run.stderr
-    assert consensus(tmp_path / "qcode.db") == set()
+    assert consensus(project_db(tmp_path)) == set()
     assert pilot("resolve", "--history", "-f", "json").stdout.strip() == "[]"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import Cli
+from tests.conftest import Cli, project_db
 from tests.review.conftest import OTHER, TRANSCRIPT, V1, write_codings
 
 
@@ -27,21 +27,21 @@ def _round_of_codings(db: Path) -> dict[tuple[str, str, str], int | None]:
 
 
 def test_codings_in_a_round_belong_to_it(pilot: Cli, tmp_path: Path) -> None:
-    found = _round_of_codings(tmp_path / "qcode.db")
+    found = _round_of_codings(project_db(tmp_path))
     assert found[("int_t.txt", "ana", "barriers")] == 1
     assert found[("int_t.txt", "ben", "owner_emigration")] == 1
     assert found[("int_u.txt", "ana", "barriers")] is None  # not a document of the round
     tagged = pilot("tag", "int_t", "t3", "barriers", "--coder", "ben")
     assert tagged.exit_code == 0, tagged.stderr
-    assert _round_of_codings(tmp_path / "qcode.db")[("int_t.txt", "ben", "barriers")] == 1
+    assert _round_of_codings(project_db(tmp_path))[("int_t.txt", "ben", "barriers")] == 1
     auto = pilot("autocode", "owner_emigration", "--words", "Twelve", "--unit", "turn",
                  "--coder", "ana")
     assert auto.exit_code == 0, auto.stderr
-    assert _round_of_codings(tmp_path / "qcode.db")[("int_t.txt", "ana", "owner_emigration")] == 1
+    assert _round_of_codings(project_db(tmp_path))[("int_t.txt", "ana", "owner_emigration")] == 1
     closed = pilot("round", "close", "pilot")
     assert closed.exit_code == 0 and "closed round pilot" in closed.stderr
     pilot("tag", "int_t", "t3", "diaspora", "--coder", "ben")
-    assert _round_of_codings(tmp_path / "qcode.db")[("int_t.txt", "ben", "diaspora")] is None
+    assert _round_of_codings(project_db(tmp_path))[("int_t.txt", "ben", "diaspora")] is None
 
 
 def test_status_and_list(pilot: Cli) -> None:

@@ -20,9 +20,10 @@ from tests.review.conftest import turns
 
 @contextmanager
 def session(cli: Cli, write: bool = False) -> Iterator[Session]:
-    from qcode.store.engine import session_scope
+    from qcode.store.engine import session_scope, to_url
 
-    with session_scope(f"sqlite:///{cli.db}", write=write) as s:
+    assert cli.db is not None
+    with session_scope(to_url(cli.db), write=write) as s:
         yield s
 
 
@@ -97,7 +98,7 @@ def test_lines_paragraphs_and_sentences_follow_the_turns(tiny: Cli) -> None:
 
 
 def test_characters_are_the_2x2_table_of_nvivo(tiny: Cli) -> None:
-    t = turns(Path(tiny.db), "int_t.txt")  # type: ignore[arg-type]
+    t = turns(tiny.db, "int_t.txt")  # type: ignore[arg-type]
     with session(tiny) as s:
         length = s.query(Document.chars).filter(Document.name == "int_t.txt").scalar()
     both = t[1][1] - t[1][0] - 1  # ben starts one character later
@@ -127,7 +128,7 @@ def test_segments_match_at_the_overlap_threshold(tiny: Cli) -> None:
 
 
 def test_continuum_is_unitized_alpha_on_the_stored_spans(tiny: Cli) -> None:
-    t = turns(Path(tiny.db), "int_t.txt")  # type: ignore[arg-type]
+    t = turns(tiny.db, "int_t.txt")  # type: ignore[arg-type]
     with session(tiny) as s:
         length = s.query(Document.chars).filter(Document.name == "int_t.txt").scalar()
     spans = {"ana": [(t[1][0], t[1][1], "diaspora"), (t[3][0], t[3][1], "diaspora")],
@@ -143,7 +144,7 @@ def test_continuum_is_unitized_alpha_on_the_stored_spans(tiny: Cli) -> None:
 
 
 def test_two_codes_of_a_domain_on_one_unit_are_reported(tiny: Cli, tmp_path: Path) -> None:
-    t = turns(Path(tiny.db), "int_t.txt")  # type: ignore[arg-type]
+    t = turns(tiny.db, "int_t.txt")  # type: ignore[arg-type]
     extra = tmp_path / "extra.csv"
     extra.write_text(f"document,coder,code,start,end,memo\nint_t.txt,ana,owner_emigration,"
                      f"{t[1][0]},{t[1][1]},\n", "utf-8")

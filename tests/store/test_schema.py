@@ -32,20 +32,22 @@ def test_sqlite_is_opened_in_wal_mode_with_foreign_keys(tmp_path: Path) -> None:
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
 
 
-def test_create_refuses_an_existing_project(tmp_path: Path) -> None:
-    url = _fresh(tmp_path)
+def test_create_refuses_an_existing_project(store_url: str) -> None:
+    create_project(store_url, name="t")
     with pytest.raises(Exception, match="already exists"):
-        create_project(url, name="again")
+        create_project(store_url, name="again")
 
 
-def test_create_refuses_a_database_with_other_tables(tmp_path: Path) -> None:
-    path = tmp_path / "other.db"
-    con = sqlite3.connect(path)
-    con.execute("CREATE TABLE payroll (x INTEGER)")
-    con.commit()
-    con.close()
+def test_create_refuses_a_database_with_other_tables(store_url: str) -> None:
+    from qcode.store import postgres
+
+    engine = get_engine(store_url, create=True)
+    if engine.dialect.name == "postgresql":
+        postgres.create_schema(engine, postgres.split_schema(store_url)[1] or "public")
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE payroll (x INTEGER)"))
     with pytest.raises(Exception, match="other tables"):
-        create_project(to_url(path), name="t")
+        create_project(store_url, name="t")
 
 
 def test_newer_schema_is_refused(tmp_path: Path) -> None:
@@ -156,10 +158,11 @@ def test_every_old_schema_migrates_to_the_current_one(tmp_path: Path, version: i
     assert _shape(old_url) == _shape(_fresh(tmp_path, "fresh.db"))
 
 
-def test_transaction_rolls_back_on_error(tmp_path: Path) -> None:
+def test_transaction_rolls_back_on_error(store_url: str) -> None:
     from qcode.store.models import Coder
 
-    url = _fresh(tmp_path)
+    url = store_url
+    create_project(url, name="t")
     with pytest.raises(RuntimeError), session_scope(url, write=True) as session:
         session.add(Coder(name="ana"))
         session.flush()
@@ -180,3 +183,23 @@ def test_postgres_project_round_trip(pg_empty: str) -> None:
     with session_scope(pg_empty, write=False) as session:
         result = summary(session)
     assert result.project == "team" and result.coders == 1
+
+
+@pytest.mark.postgres
+def test_postgres_migration_runs_inside_the_projects_schema(pg_schema: str, pg_url: str) -> None:
+    from qcode.store.postgres import split_schema
+
+    name = split_schema(pg_schema)[1]
+    create_project(pg_schema, name="team")
+    with get_engine(pg_schema).begin() as conn:  # back to schema 4: no coders.db_role
+        conn.execute(text("DROP INDEX ix_coders_db_role"))
+        conn.execute(text("ALTER TABLE coders DROP COLUMN db_role"))
+        conn.execute(text("UPDATE meta SET value = '4' WHERE key = 'schema_version'"))
+    schema._CHECKED.discard(pg_schema)
+    report = ensure_current(pg_schema)
+    assert report is not None and (report.from_version, report.to_version) == (4, SCHEMA_VERSION)
+    with get_engine(pg_url).connect() as conn:
+        where = conn.execute(text(
+            "SELECT table_schema FROM information_schema.columns "
+            "WHERE table_name = 'coders' AND column_name = 'db_role'")).scalars().all()
+    assert name in where  # (`public` may hold another test's project)

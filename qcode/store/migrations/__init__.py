@@ -17,7 +17,12 @@ from collections.abc import Callable
 
 from sqlalchemy import Connection
 
-from qcode.store.migrations import m0002_fulltext, m0003_identities, m0004_resolutions
+from qcode.store.migrations import (
+    m0002_fulltext,
+    m0003_identities,
+    m0004_resolutions,
+    m0005_team_roles,
+)
 
 Migration = Callable[[Connection], None]
 
@@ -25,4 +30,5 @@ MIGRATIONS: dict[int, Migration] = {
     2: m0002_fulltext.upgrade,
     3: m0003_identities.upgrade,
     4: m0004_resolutions.upgrade,
+    5: m0005_team_roles.upgrade,
 }
