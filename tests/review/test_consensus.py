@@ -103,7 +103,7 @@ def test_consensus_and_its_sources_change_only_through_decisions(pilot: Cli) -> 
     assert pilot("untag", str(source["id"]), "--coder", "ana").exit_code == 0
 
 
-def _sources(db: Path) -> set[tuple[str, str, str]]:
+def _sources(db: Path | str) -> set[tuple[str, str, str]]:
     """(consensus code, source coder, source code) of every provenance link."""
     from sqlalchemy import select
     from sqlalchemy.orm import aliased
@@ -126,7 +126,7 @@ def _sources(db: Path) -> set[tuple[str, str, str]]:
 
 
 def test_merging_coders_keeps_the_provenance_of_a_dropped_duplicate(pilot: Cli, tmp_path: Path) -> None:
-    db = tmp_path / "qcode.db"
+    db = project_db(tmp_path)
     decided = pilot("resolve", "int_t.txt:t4:owner_emigration", "--accept", "ben", "--note", "his")
     assert decided.exit_code == 0, decided.stderr
     assert ("owner_emigration", "ben", "owner_emigration") in _sources(db)
