@@ -17,9 +17,9 @@ from typing import Any
 from sqlalchemy import Row, Select, select
 from sqlalchemy.orm import QueryableAttribute, Session
 
+from qcode.coding.locate import DocumentUnits, locate, offset_ranges
 from qcode.coding.queries import CodingFilter, filtered_codings
 from qcode.errors import NotFoundError
-from qcode.export.locate import DocumentUnits, locate, offset_ranges
 from qcode.store.models import Case, CaseAttribute, Code, Coding, Document
 
 CHUNK = 5_000  # rows fetched at a time

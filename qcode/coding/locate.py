@@ -4,9 +4,9 @@ Turns: for each document in the chunk, one range query reads the turns overlappi
 offsets in it, through the `(document_id, kind, start)` index; never every unit of every
 document. Lines: line units are the text's lines as an editor numbers them (`corpus.segmentation`),
 so they are counted from the document's text, read once per document and chunk, which costs far
-less than reading its line units. The answers are those of `qcode.coding.queries.Locator` (what
-`qcode codings` prints): the turn containing a coding's start, else the next turn (a coding that
-starts on a speaker label), and the line containing an offset.
+less than reading its line units. The one locator of `qcode codings`, `retrieve` and the exports:
+the turn containing a coding's start, else the next turn (a coding that starts on a speaker
+label), and the line containing an offset.
 """
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ class DocumentUnits:
     turn_ends: list[int] = field(default_factory=list)
     turns: list[tuple[int, str | None]] = field(default_factory=list)
     line_starts: list[int] = field(default_factory=list)
+    text: str | None = None  # kept when `locate(..., texts=True)`
     _after: tuple[int | None, str | None] | None = None
 
     def turn(self, offset: int) -> tuple[int | None, str | None]:
@@ -81,9 +82,10 @@ _NEAR: dict[int, Select[Any]] = {}
 _TEXTS = select(Document.id, Document.text).where(Document.id.in_(bindparam("ids", expanding=True)))
 
 
-def locate(session: Session, ranges: dict[int, tuple[int, int]]) -> dict[int, DocumentUnits]:
+def locate(session: Session, ranges: dict[int, tuple[int, int]], *,
+           texts: bool = False) -> dict[int, DocumentUnits]:
     """Turns and lines of each document around its `(lo, hi)` offset range, a few dozen
-    documents a query."""
+    documents a query; `texts` keeps each document's text too."""
     found = {doc_id: DocumentUnits(session, doc_id, hi) for doc_id, (_, hi) in ranges.items()}
     connection = session.connection()
     items = list(ranges.items())
@@ -99,6 +101,8 @@ def locate(session: Session, ranges: dict[int, tuple[int, int]]) -> dict[int, Do
             units.turns.append((number, speaker))
         for doc_id, text in connection.execute(_TEXTS, {"ids": [doc_id for doc_id, _ in batch]}):
             found[doc_id].line_starts = line_starts(text)
+            if texts:
+                found[doc_id].text = text
     return found
 
 
