@@ -136,7 +136,7 @@ def _chunks(session: Session, query: Select[Any], chunk: int
 
     # Core execution on the session's connection: plain rows, streamed from the cursor.
     session.flush()
-    result = session.connection().execution_options(yield_per=chunk).execute(query)
+    result = session.connection().execute(query.execution_options(yield_per=chunk))
     for part in result.partitions(chunk):
         yield part, coding_memo_texts(session, (r[3] for r in part))
 
