@@ -18,7 +18,6 @@ from __future__ import annotations
 import csv
 import difflib
 import io
-import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -410,26 +409,39 @@ def _write(session: Session, fresh: list[tuple[_Checked, Coder]], names: _Rows, 
         })
     del texts
     ids: dict[str, int] = dict(insert_new(session, Coding.__table__, values, ("uuid", "id")))  # type: ignore[arg-type]
-    events: list[dict[str, object]] = []
+    # One event per coder and round in the chunk: whoever may see a row sees its whole event.
+    groups: dict[tuple[str, int | None], list[dict[str, Any]]] = {}
     memo_rows: list[dict[str, Any]] = []
     for (row, coder), value in zip(fresh, values, strict=True):
         coding_id = ids.get(value["uuid"])
         if coding_id is None:
             continue
-        owner = "" if coder.name == actor else f" ({coder.name})"
-        events.append(_event(actor, batch, "coding", coding_id, compact_snapshot(coding_id, value),
-                             f"import-coding {names.documents[row.document_id]} "
-                             f"c{row.start}-{row.end} {names.codes[row.code_id]}{owner}", now,
-                             action="import-coding"))
+        groups.setdefault((coder.name, value["round_id"]), []).append(
+            compact_snapshot(coding_id, value))
         if row.memo:
             # The coding's coder wrote the memo that came with it; the import is the actor's action.
             memo_rows.append({"uuid": new_uuid(), "target_type": "coding", "target_id": coding_id,
                               "coder_id": coder.id, "text": _checked(row.memo), "created_at": now,
                               "updated_at": now})
-    _write_events(session, events)
+    _write_events(session, [
+        _event(actor, batch, "codings", states, _summary(states, names, coder, actor), now,
+               action="import-coding") for (coder, _round), states in groups.items()])
     if memo_rows:
         _write_memos(session, memo_rows, actor=actor, batch=batch, now=now)
     return len(ids)
+
+
+def _summary(states: list[dict[str, Any]], names: _Rows, coder: str, actor: str) -> str:
+    """`import-coding (ana) 3 codings in int_001.txt: barriers, diaspora`; many documents
+    or codes are counted, the first and last document named."""
+    documents = sorted({names.documents[s["document_id"]] for s in states})
+    codes = sorted({names.codes[s["code_id"]] for s in states})
+    where = documents[0] if len(documents) == 1 else (
+        f"{len(documents):,} documents ({documents[0]} … {documents[-1]})")
+    what = ", ".join(codes) if len(codes) <= 5 else f"{len(codes)} codes"
+    owner = "" if coder == actor else f" ({coder})"
+    return (f"import-coding{owner} {len(states):,} coding{'s' if len(states) != 1 else ''} in "
+            f"{where}: {what}")
 
 
 def compact_snapshot(coding_id: int, value: dict[str, Any]) -> dict[str, Any]:
@@ -443,12 +455,14 @@ def compact_snapshot(coding_id: int, value: dict[str, Any]) -> dict[str, Any]:
             "created_at": created.isoformat() if created else None}
 
 
-def _event(actor: str, batch: str, target_type: str, target_id: int, after: dict[str, Any],
+def _event(actor: str, batch: str, target_type: str, states: list[dict[str, Any]],
            summary: str, now: datetime, *, action: str) -> dict[str, object]:
+    """One event for the creation of many rows (`store.compact_events`)."""
+    from qcode.store.compact_events import pack
+
     return {"at": now, "actor": actor, "action": action, "batch": batch,
-            "target_type": target_type, "target_id": target_id, "before_json": None,
-            "after_json": json.dumps(after, ensure_ascii=False, default=str),
-            "summary": summary, "undoes": None}
+            "target_type": target_type, "target_id": None, "before_json": None,
+            "after_json": pack(states), "summary": summary, "undoes": None}
 
 
 def _write_events(session: Session, events: list[dict[str, object]]) -> None:
@@ -464,15 +478,12 @@ def _write_memos(session: Session, rows: list[dict[str, Any]], *, actor: str, ba
     from qcode.store.models import Memo
 
     ids: dict[str, int] = dict(insert_new(session, Memo.__table__, rows, ("uuid", "id")))  # type: ignore[arg-type]
-    events = []
-    for row in rows:
-        memo_id = ids[row["uuid"]]
-        state = {"memo_id": memo_id, "uuid": row["uuid"], "text": row["text"],
-                 "target_type": "coding", "target_id": row["target_id"],
-                 "coder_id": row["coder_id"], "created_at": now.isoformat()}
-        events.append(_event(actor, batch, "memo:coding", memo_id, state,
-                             f"memo on coding coding {row['target_id']}", now, action="memo"))
-    _write_events(session, events)
+    states = [{"memo_id": ids[row["uuid"]], "uuid": row["uuid"], "text": row["text"],
+               "target_type": "coding", "target_id": row["target_id"],
+               "coder_id": row["coder_id"], "created_at": now.isoformat()} for row in rows]
+    _write_events(session, [_event(actor, batch, "memos:coding", states,
+                                   f"memo on {len(states):,} imported coding"
+                                   f"{'s' if len(states) != 1 else ''}", now, action="memo")])
 
 
 def _roster(
