@@ -79,13 +79,14 @@ def _record(session: Session, changes: Sequence[_Change], compact: str | None, *
             label: str, batch: str, undoes: str) -> None:
     """The undo/redo events of `changes`: one compact event for a compact event's rows, else
     one event per row."""
-    from qcode.store.compact_events import pack
+    from qcode.store.compact_events import COMPACT, pack
 
     now = utcnow()
     if compact is not None:
+        key = COMPACT[compact][1]
         summary = f"{label} {changes[0].summary}" if changes else label
-        before = [_owner(c.target_id, c.expected) for c in changes if c.expected is not None]
-        after = [_owner(c.target_id, c.wanted) for c in changes if c.wanted is not None]
+        before = [_owner(key, c.target_id, c.expected) for c in changes if c.expected is not None]
+        after = [_owner(key, c.target_id, c.wanted) for c in changes if c.wanted is not None]
         insert_all(session, Event.__table__, [  # type: ignore[arg-type]
             {"at": now, "actor": actor, "action": label, "batch": batch, "target_type": compact,
              "target_id": None, "before_json": pack(before) if before else None,
@@ -100,9 +101,10 @@ def _record(session: Session, changes: Sequence[_Change], compact: str | None, *
             for c in piece])
 
 
-def _owner(row_id: int, state: dict[str, Any]) -> dict[str, Any]:
-    """What a compact undo/redo event keeps of each row: its id and whose it is."""
-    return {"id": row_id, **{k: state.get(k) for k in _OWNER}}
+def _owner(key: str, row_id: int, state: dict[str, Any]) -> dict[str, Any]:
+    """What a compact undo/redo event keeps of each row: its id (under `key`, as the compact
+    event it reverses names it) and whose it is."""
+    return {key: row_id, **{k: state.get(k) for k in _OWNER if k in state}}
 
 
 def _marker(state: dict[str, Any] | None) -> str | None:

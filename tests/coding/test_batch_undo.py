@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import delete, func, select, update
 
 from qcode.coding.bulk import import_codings, read_codings_csv
 from qcode.coding.history import redo, undo
@@ -69,7 +69,7 @@ def test_undo_then_redo_gives_back_the_same_rows(imported: Path) -> None:
     assert all(a is None for _, _, a, _ in undos)
     rows = [row for _, b, _, _ in undos for row in unpack(b)]
     assert len(rows) == 5 and sorted(r["id"] for r in rows[2:]) == [c[0] for c in codings]
-    assert all(set(r) <= {"id", "document_id", "code_id", "coder_id"} for r in rows)
+    assert all(set(r) <= {"id", "memo_id", "document_id", "code_id", "coder_id"} for r in rows)
     assert {u[3] for u in undos[1:]} == {
         "undo import-coding (ana) 1 coding in int_001.txt: diaspora",
         "undo import-coding (bob) 1 coding in int_001.txt: barriers",
@@ -122,3 +122,28 @@ def test_insert_new_skips_rows_another_coder_inserted_first(pg_url: str) -> None
     finally:
         meta.drop_all(engine)
         engine.dispose()
+
+
+def _check_errors(db: Path) -> list[str]:
+    from qcode.store.maintenance import check
+
+    with open_session(db, write=False) as s:
+        report = check(s)
+    return [f.message for f in report.findings if f.severity == "error"]
+
+
+def test_db_check_follows_compact_events_through_undo_and_redo(imported: Path) -> None:
+    assert _check_errors(imported) == []
+    with open_session(imported) as s:
+        undo(s, "pi")
+    assert _check_errors(imported) == []
+    with open_session(imported) as s:
+        redo(s, "pi")
+    assert _check_errors(imported) == []
+    with open_session(imported) as s:
+        victim = s.execute(select(Memo.id)).scalars().first()
+        s.execute(delete(Memo).where(Memo.id == victim))
+        s.execute(delete(Coding).where(Coding.id == s.execute(select(func.min(Coding.id))).scalar()))
+    assert sorted(_check_errors(imported)) == [
+        "the log says this coding exists, but it is not in the store",
+        "the log says this memo entry exists, but it is not in the store"]
