@@ -209,7 +209,9 @@ def _shape(result: CodingsCsv, header: list[str], line: int, cells: list[str]) -
             (line, f"{len(cells)} cells but the header has {len(header)} "
                    f"(is a cell with a delimiter or line break missing its quotes?)"))
         return
-    values = {column: unescape(cell) for column, cell in zip(header, cells, strict=True) if column}
+    # `unescape` only where a cell starts with the `'` an export may have put there.
+    values = {column: unescape(cell) if cell[:1] == "'" else cell
+              for column, cell in zip(header, cells, strict=True) if column}
     memo = values.get("memo")
     share = result.shared.setdefault
     document, coder, code, start, end = (share(v, v) for v in (
@@ -358,8 +360,9 @@ def import_codings(
     existing = _existing_keys(session, documents)
     fresh: list[tuple[_Checked, Coder]] = []
     created = 0
+    by_name = {name: coders.get(coder_key(name)) for name in {r.coder for r in rows}}
     for row in rows:
-        coder = coders.get(coder_key(row.coder))
+        coder = by_name[row.coder]
         key = _key(row.document_id, row.code_id, coder.id if coder else -1, row.start, row.end)
         if key in existing:
             continue
@@ -494,7 +497,7 @@ def _roster(
     from qcode.coding.coders import get_or_create_coder, lookup, roster_closed
 
     first: dict[str, str] = {}
-    for name in given:
+    for name in dict.fromkeys(given):  # each spelling once, in the file's order
         first.setdefault(coder_key(name), " ".join(name.split()))
     coders: dict[str, Coder | None] = {}
     new: list[str] = []
