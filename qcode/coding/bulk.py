@@ -223,7 +223,9 @@ def _shape(result: CodingsCsv, header: list[str], line: int, cells: list[str]) -
 # --- checking against the project ----------------------------------------------------------
 
 
-class _Checked(NamedTuple):
+class NewRow(NamedTuple):
+    """A coding to write (`write_codings`)."""
+
     document_id: int
     code_id: int
     coder: str
@@ -295,7 +297,7 @@ def _numbers(row: CsvRow) -> tuple[int, int] | list[str]:
     return start, end
 
 
-def _check_row(lookup: _Lookup, row: CsvRow) -> _Checked | list[str]:
+def _check_row(lookup: _Lookup, row: CsvRow) -> NewRow | list[str]:
     doc, code = lookup.document(row.document), lookup.code(row.code)
     span = _numbers(row)
     problems = [p for p in (doc, code, _check_coder(row.coder)) if isinstance(p, str)]
@@ -307,19 +309,19 @@ def _check_row(lookup: _Lookup, row: CsvRow) -> _Checked | list[str]:
     if problems:
         return problems
     assert isinstance(doc, _Document) and isinstance(code, Code) and isinstance(span, tuple)
-    return _Checked(doc.id, code.id, row.coder, span[0], span[1], row.memo)
+    return NewRow(doc.id, code.id, row.coder, span[0], span[1], row.memo)
 
 
 @dataclass
-class _Rows:
-    """The checked rows, with the names their events print."""
+class Names:
+    """Rows to write, with the names their events print."""
 
-    rows: list[_Checked]
+    rows: list[NewRow]
     documents: dict[int, str]  # id -> name
     codes: dict[int, str]  # id -> key
 
 
-def check_rows(session: Session, parsed: CodingsCsv) -> _Rows:
+def check_rows(session: Session, parsed: CodingsCsv) -> Names:
     """Every row checked; raises `RowProblems` listing all bad rows (up to MAX_PROBLEMS)."""
     lookup = _Lookup(session)
     problems = list(parsed.problems)
@@ -339,7 +341,7 @@ def check_rows(session: Session, parsed: CodingsCsv) -> _Rows:
         raise RowProblems(
             f"{parsed.path}: {bad_rows} bad row{'s' if bad_rows != 1 else ''}; nothing was imported",
             lines, hint="fix the rows listed below and run the import again")
-    return _Rows(checked, {d.id: d.name for d in lookup.docs.values()},
+    return Names(checked, {d.id: d.name for d in lookup.docs.values()},
                  {c.id: c.key for c in lookup.codes.values()})
 
 
@@ -358,7 +360,7 @@ def import_codings(
     documents = {r.document_id for r in rows}
     session.flush()  # new coders, before Core statements read and write on the connection
     existing = _existing_keys(session, documents)
-    fresh: list[tuple[_Checked, Coder]] = []
+    fresh: list[tuple[NewRow, Coder]] = []
     created = 0
     by_name = {name: coders.get(coder_key(name)) for name in {r.coder for r in rows}}
     for row in rows:
@@ -372,11 +374,11 @@ def import_codings(
             continue
         fresh.append((row, coder))
         if len(fresh) == WRITE_CHUNK:
-            created += _write(session, fresh, checked, actor=actor, batch=batch)
+            created += write_codings(session, fresh, checked, actor=actor, batch=batch)
             fresh = []
     if fresh:
         # Another coder's identical row may land first on PostgreSQL: it counts as a duplicate.
-        created += _write(session, fresh, checked, actor=actor, batch=batch)
+        created += write_codings(session, fresh, checked, actor=actor, batch=batch)
     return ImportCodingsResult(len(rows), created, len(rows) - created, len(documents),
                                tuple(names), new_coders, dry_run)
 
@@ -387,9 +389,10 @@ def _key(document_id: int, code_id: int, coder_id: int, start: int, end: int) ->
     return ((((document_id << 32 | code_id) << 32 | (coder_id + 1)) << 40 | start) << 40) | end
 
 
-def _write(session: Session, fresh: list[tuple[_Checked, Coder]], names: _Rows, *,
-           actor: str, batch: str) -> int:
-    """A chunk of new codings, their events and memos, one statement each; how many went in."""
+def write_codings(session: Session, fresh: list[tuple[NewRow, Coder]], names: Names, *,
+                  actor: str, batch: str, action: str = "import-coding") -> int:
+    """A chunk of new codings, their events and memos, one statement each; how many went in
+    (a row another coder's identical insert beat on PostgreSQL is skipped)."""
     from qcode.coding.memos import _checked
     from qcode.coding.rounds_lookup import round_for
     from qcode.store.inserts import insert_new
@@ -427,14 +430,15 @@ def _write(session: Session, fresh: list[tuple[_Checked, Coder]], names: _Rows, 
                               "coder_id": coder.id, "text": _checked(row.memo), "created_at": now,
                               "updated_at": now})
     _write_events(session, [
-        _event(actor, batch, "codings", states, _summary(states, names, coder, actor), now,
-               action="import-coding") for (coder, _round), states in groups.items()])
+        _event(actor, batch, "codings", states, _summary(action, states, names, coder, actor),
+               now, action=action) for (coder, _round), states in groups.items()])
     if memo_rows:
         _write_memos(session, memo_rows, actor=actor, batch=batch, now=now)
     return len(ids)
 
 
-def _summary(states: list[dict[str, Any]], names: _Rows, coder: str, actor: str) -> str:
+def _summary(action: str, states: list[dict[str, Any]], names: Names, coder: str,
+             actor: str) -> str:
     """`import-coding (ana) 3 codings in int_001.txt: barriers, diaspora`; many documents
     or codes are counted, the first and last document named."""
     documents = sorted({names.documents[s["document_id"]] for s in states})
@@ -443,7 +447,7 @@ def _summary(states: list[dict[str, Any]], names: _Rows, coder: str, actor: str)
         f"{len(documents):,} documents ({documents[0]} … {documents[-1]})")
     what = ", ".join(codes) if len(codes) <= 5 else f"{len(codes)} codes"
     owner = "" if coder == actor else f" ({coder})"
-    return (f"import-coding{owner} {len(states):,} coding{'s' if len(states) != 1 else ''} in "
+    return (f"{action}{owner} {len(states):,} coding{'s' if len(states) != 1 else ''} in "
             f"{where}: {what}")
 
 
