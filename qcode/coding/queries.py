@@ -11,7 +11,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from qcode.coding.layers import coder_label, sources_clause
-from qcode.coding.locate import locate, offset_ranges
+from qcode.coding.locate import locate, offset_ranges, seek_columns, seek_turns, turn_of
 from qcode.coding.tagging import CodingInfo
 from qcode.corpus.where import WhereLike, matching_cases
 from qcode.store.models import Code, Coder, Coding, Document
@@ -96,6 +96,9 @@ def iter_coding_values(session: Session, flt: CodingFilter, *, chunk: int = CHUN
         maintain_column_froms=True,
     )
     speaker = flt.speaker.casefold() if flt.speaker else None
+    if flt.code or flt.document:
+        yield from _sought(session, query, chunk, speaker)
+        return
     for part, memos in _chunks(session, query, chunk):
         units = locate(session, offset_ranges(part))
         for (doc_id, start, end, id_, uuid, quote, anchor, created_at, doc_name, code_key,
@@ -107,6 +110,23 @@ def iter_coding_values(session: Session, flt: CodingFilter, *, chunk: int = CHUN
             yield (id_, doc_name, code_key, coder_name, start, end, quote, memos.get(id_), uuid,
                    said_by, turn, where.line(start), where.line(max(start, end - 1)), anchor,
                    created_at.isoformat(timespec="seconds"))
+
+
+def _sought(session: Session, query: Select[Any], chunk: int, speaker: str | None
+            ) -> Iterator[tuple[Any, ...]]:
+    """`iter_coding_values` for a listing narrowed to a code or a document: a few codings in
+    each of many documents, so each is located by index seeks (`coding.locate.seek_columns`)
+    rather than by reading its documents' turns and texts."""
+    query = query.add_columns(*seek_columns())
+    for part, memos in _chunks(session, query, chunk):
+        turns = seek_turns(session, part, 11)
+        for (_doc, start, end, id_, uuid, quote, anchor, created_at, doc_name, code_key,
+             coder_name, before, after, first, last) in part:
+            turn, said_by = turn_of(turns, start, before, after)
+            if speaker is not None and (said_by or "").casefold() != speaker:
+                continue
+            yield (id_, doc_name, code_key, coder_name, start, end, quote, memos.get(id_), uuid,
+                   said_by, turn, first, last, anchor, created_at.isoformat(timespec="seconds"))
 
 
 def iter_transfer_values(session: Session, flt: CodingFilter, *, chunk: int = CHUNK

@@ -12,12 +12,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session
 
 from qcode.coding.highlight import Mark, normalise_colour
 from qcode.coding.layers import coder_label
-from qcode.coding.locate import locate, offset_ranges
+from qcode.coding.locate import seek_columns, seek_turns, turn_of
 from qcode.coding.queries import CHUNK, CodingFilter, filtered_codings
 from qcode.corpus.documents import DocumentView, resolve_document, show_document
 from qcode.errors import UsageError
@@ -84,9 +84,13 @@ def iter_passages(session: Session, flt: CodingFilter, *,
         raise UsageError(f"--context takes 0 to {MAX_CONTEXT} characters, got {context}")
     colours = {key: normalise_colour(colour, key)
                for key, colour in session.execute(select(Code.key, Code.colour)).all()}
+    # The text around each coding, cut in SQL (one character more each side, for the word
+    # boundary checks of `context_around`), so no document's whole text is read.
+    low = case((Coding.start - (context + 1) > 0, Coding.start - (context + 1)), else_=0)
+    window = func.substr(Document.text, low + 1, Coding.end + context + 1 - low)
     query = filtered_codings(session, flt).with_only_columns(
         Coding.document_id, Coding.start, Coding.end, Coding.id, Coding.anchor, Document.name,
-        Code.key, coder_label(), maintain_column_froms=True)
+        Code.key, coder_label(), low, window, *seek_columns(), maintain_column_froms=True)
     return _passages(session, query, flt, context, colours)
 
 
@@ -95,21 +99,22 @@ def _passages(session: Session, query: Select[Any], flt: CodingFilter, context: 
     from qcode.coding.memos import coding_memo_texts
 
     speaker = flt.speaker.casefold() if flt.speaker else None
-    result = session.execute(query.execution_options(yield_per=CHUNK))
+    session.flush()
+    result = session.connection().execute(query.execution_options(yield_per=CHUNK))
     for part in result.partitions(CHUNK):
-        units = locate(session, offset_ranges(part), texts=True)
+        turns = seek_turns(session, part, 10)
         memos = coding_memo_texts(session, (r[3] for r in part))
-        for doc_id, start, end, id_, anchor, doc_name, code_key, coder_name in part:
-            where = units[doc_id]
-            turn, said_by = where.turn(start)
+        for (_doc, start, end, id_, anchor, doc_name, code_key, coder_name, low, window, before,
+             after, first, last) in part:
+            turn, said_by = turn_of(turns, start, before, after)
             if speaker is not None and (said_by or "").casefold() != speaker:
                 continue
-            text = where.text or ""
-            before, after = context_around(text, start, end, context)
+            lo, hi = start - low, end - low  # the span within the window
+            left, right = context_around(window, lo, hi, context)
             yield Passage(
                 id=id_, document=doc_name, code=code_key, coder=coder_name, start=start, end=end,
-                turn=turn, line_start=where.line(start), line_end=where.line(max(start, end - 1)),
-                speaker=said_by, context_before=before, text=text[start:end], context_after=after,
+                turn=turn, line_start=first, line_end=last, speaker=said_by,
+                context_before=left, text=window[lo:hi], context_after=right,
                 memo=memos.get(id_), anchor=anchor, colour=colours[code_key],
             )
 
