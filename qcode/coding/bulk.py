@@ -322,11 +322,15 @@ class Names:
 
 
 def check_rows(session: Session, parsed: CodingsCsv) -> Names:
-    """Every row checked; raises `RowProblems` listing all bad rows (up to MAX_PROBLEMS)."""
+    """Every row checked; raises `RowProblems` listing all bad rows (up to MAX_PROBLEMS).
+    `parsed.rows` is used up: each row is let go once checked, so a million of them and
+    their checked form are never in memory together."""
     lookup = _Lookup(session)
     problems = list(parsed.problems)
     checked = []
-    for row in parsed.rows:
+    rows, parsed.rows = parsed.rows, []
+    for index, row in enumerate(rows):
+        rows[index] = None  # type: ignore[call-overload]
         result = _check_row(lookup, row)
         if isinstance(result, list):
             problems.extend((row.row, message) for message in result)
