@@ -163,6 +163,11 @@ _THREADS = (select(Memo.target_id, Memo.text)
             .order_by(Memo.target_id, Memo.created_at, Memo.id))
 
 
+_RANGE = (select(Memo.target_id, Memo.text)
+          .where(Memo.target_type == "coding", Memo.target_id.between(bindparam("lo"), bindparam("hi")))
+          .order_by(Memo.target_id, Memo.created_at, Memo.id))
+
+
 def coding_memo_texts(session: Session, coding_ids: Iterable[int]) -> dict[int, str]:
     """Each coding's thread as one text (entries oldest first, separated by a blank line), for
     listings and the one `memo` column of a codings CSV."""
@@ -170,6 +175,14 @@ def coding_memo_texts(session: Session, coding_ids: Iterable[int]) -> dict[int, 
     found: dict[int, list[str]] = {}
     session.flush()  # Core execution below does not flush pending entries itself
     connection = session.connection()
+    if ids and ids[-1] - ids[0] < 4 * len(ids):
+        # Ids close together (a listing's chunk of one import): one range, the others dropped,
+        # costs far less than binding thousands of values.
+        wanted = set(ids)
+        for target_id, text in connection.execute(_RANGE, {"lo": ids[0], "hi": ids[-1]}):
+            if target_id in wanted:
+                found.setdefault(int(target_id), []).append(text)
+        ids = []
     for start in range(0, len(ids), 900):
         for target_id, text in connection.execute(_THREADS, {"ids": ids[start : start + 900]}):
             found.setdefault(int(target_id), []).append(text)

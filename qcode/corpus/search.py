@@ -270,7 +270,8 @@ def _shortest(hits: list[list[tuple[int, int]]]) -> tuple[int, int] | None:
     return best
 
 
-ROWS = 1000  # candidate sentences confirmed at a time (their documents' texts read together)
+ROWS = 5000  # candidate sentences fetched at a time
+TEXTS = 50  # documents whose texts are held at once
 
 
 def _confirm(session: Session, terms: Sequence[Term], documents: set[int] | None,
@@ -302,14 +303,30 @@ def _confirm(session: Session, terms: Sequence[Term], documents: set[int] | None
 
 
 def _stream(connection: Connection, query: Select[Any], tally: _Tally) -> None:
-    """Candidates `ROWS` at a time, each batch's document texts read once and let go."""
+    """Candidates `ROWS` at a time, confirmed `TEXTS` documents at a time, each text read once
+    for them and let go."""
     # Options on the statement: the connection's own would stay set for what follows.
     result = connection.execute(query.execution_options(yield_per=ROWS))
     for part in result.partitions(ROWS):
-        texts = _texts(connection, {row[1] for row in part})
+        held: list[Any] = []
+        documents: set[int] = set()
         for row in part:
-            name, text = texts[row[1]]
-            tally.add(row, name, text)
+            if row[1] not in documents and len(documents) == TEXTS:
+                _confirm_rows(connection, held, documents, tally)
+                held, documents = [], set()
+            held.append(row)
+            documents.add(row[1])
+        _confirm_rows(connection, held, documents, tally)
+
+
+def _confirm_rows(connection: Connection, rows: list[Any], documents: set[int],
+                  tally: _Tally) -> None:
+    if not rows:
+        return
+    texts = _texts(connection, documents)
+    for row in rows:
+        name, text = texts[row[1]]
+        tally.add(row, name, text)
 
 
 def _texts(connection: Connection, ids: set[int]) -> dict[int, tuple[str, str]]:
