@@ -1,4 +1,4 @@
-"""`qcode import`: transcripts from files and folders, each file in its own savepoint.
+"""`qcode import`: transcripts from files and folders, each file in its own transaction.
 
 Every file gets one line on stderr naming the speaker convention detected, the rules that
 fired and what was left out of the text (page headers, invisible characters), with its word
@@ -16,11 +16,8 @@ import typer
 from qcode.cli.output import FORMAT_OPTION, Format, console, echo, emit, error, info, shown, warn
 
 if TYPE_CHECKING:
-    from rich.console import Console
-
     from qcode.corpus.cases import CaseRow
-    from qcode.corpus.importing import FileSummary, ImportOptions, ImportOutcome
-    from qcode.corpus.ingest.base import ParsedDocument
+    from qcode.corpus.importing import FileSummary, ImportOptions
 
     CaseMap = dict[str, CaseRow]
 
@@ -128,11 +125,13 @@ def _import_files(
     failures: list[str],
     done: set[str],
 ) -> dict[str, int]:
-    """Import the files a group at a time, each file in a savepoint of its group's transaction;
-    names stored (or found unchanged) go to `done`."""
+    """Import each file in its own transaction; names stored (or found unchanged) go to `done`."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from qcode.corpus.importing import summarise
+    from qcode.cli.state import transaction
+    from qcode.corpus.cases import lookup_case_row
+    from qcode.corpus.importing import read_file, store_document, summarise
+    from qcode.errors import InputError
 
     counts = {"imported": 0, "updated": 0, "unchanged": 0, "words": 0}
     columns = (TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
@@ -143,12 +142,16 @@ def _import_files(
         # Messages go through the progress bar's console, so the bar is redrawn below them.
         on = progress.console
         task = progress.add_task("import", total=len(files))
-        for first in range(0, len(files), GROUP):
-            for path, parsed, outcome in _store_group(files[first:first + GROUP], options,
-                                                      case_map, failures, on):
-                progress.advance(task)
-                if outcome is None or parsed is None:
-                    continue
+        for path in files:
+            try:
+                parsed = read_file(path, options)
+                row = lookup_case_row(case_map, path.name) if case_map else None
+                with transaction(write=True) as session:
+                    outcome = store_document(session, path, parsed, options, row)
+            except InputError as exc:
+                failures.append(str(exc))
+                error(str(exc), on=on)
+            else:
                 done.add(outcome.name)
                 counts[outcome.status] += 1
                 counts["words"] += outcome.words if outcome.status != "unchanged" else 0
@@ -162,48 +165,8 @@ def _import_files(
                 if outcome.orphaned:
                     warn(f"{path}: {outcome.orphaned} codings lost their text; see `qcode codings`",
                          on=on)
+            progress.advance(task)
     return counts
-
-
-GROUP = 25  # files read, then stored in one transaction (each in a savepoint of its own)
-
-
-def _store_group(
-    files: list[Path], options: ImportOptions, case_map: CaseMap | None, failures: list[str],
-    on: Console,
-) -> list[tuple[Path, ParsedDocument | None, ImportOutcome | None]]:
-    """Read the files, then store them in one transaction, each in a savepoint: a file that
-    fails is left out and the others go in; nothing is reported before it is committed."""
-    from qcode.cli.state import transaction
-    from qcode.corpus.cases import lookup_case_row
-    from qcode.corpus.importing import read_file, store_document
-    from qcode.errors import InputError
-
-    read: list[tuple[Path, ParsedDocument | None, str | None]] = []
-    for path in files:
-        try:
-            read.append((path, read_file(path, options), None))
-        except InputError as exc:
-            read.append((path, None, str(exc)))
-    out: list[tuple[Path, ParsedDocument | None, ImportOutcome | None]] = []
-    problems: dict[Path, str] = {path: problem for path, _, problem in read if problem}
-    with transaction(write=True) as session:
-        for path, parsed, _ in read:
-            if parsed is None:
-                out.append((path, None, None))
-                continue
-            row = lookup_case_row(case_map, path.name) if case_map else None
-            try:
-                with session.begin_nested():
-                    out.append((path, parsed, store_document(session, path, parsed, options, row)))
-            except InputError as exc:
-                problems[path] = str(exc)
-                out.append((path, None, None))
-    for path, _, outcome in out:
-        if outcome is None:
-            failures.append(problems[path])
-            error(problems[path], on=on)
-    return out
 
 
 def _dry_run(files: list[Path], options: ImportOptions, failures: list[str], fmt: Format) -> None:

@@ -17,24 +17,11 @@ from sqlalchemy import Connection, Table, insert
 def insert_rows(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
     if not rows:
         return
-    sql, order = _statement(conn, table, tuple(rows[0]))
-    if order is not None:
+    columns = list(rows[0])
+    compiled = insert(table).values({c: None for c in columns}).compile(dialect=conn.dialect)
+    if compiled.positional:
+        order = list(compiled.positiontup or [])
         params: list[Any] = [tuple(row[c] for c in order) for row in rows]
     else:
         params = [dict(row) for row in rows]
-    conn.exec_driver_sql(sql, params)
-
-
-_COMPILED: dict[tuple[str, str, tuple[str, ...]], tuple[str, list[str] | None]] = {}
-
-
-def _statement(conn: Connection, table: Table, columns: tuple[str, ...]
-               ) -> tuple[str, list[str] | None]:
-    """The INSERT's SQL for these columns, compiled once per dialect, and the order of its
-    positional parameters (None: named)."""
-    key = (conn.dialect.name, table.name, columns)
-    if key not in _COMPILED:
-        compiled = insert(table).values({c: None for c in columns}).compile(dialect=conn.dialect)
-        order = list(compiled.positiontup or []) if compiled.positional else None
-        _COMPILED[key] = (str(compiled), order)
-    return _COMPILED[key]
+    conn.exec_driver_sql(str(compiled), params)
