@@ -217,7 +217,7 @@ def _matches(read: _Batch, doc_id: int, name: str, matcher: re.Pattern[str],
 
 def _write(session: Session, fresh: list[tuple[int, int, int]], names: dict[int, str],
            code: Code, coder: Coder, *, batch: str) -> None:
-    from qcode.coding.bulk import Names, NewRow, write_codings
+    from qcode.coding.bulk_write import Names, NewRow, write_codings
 
     rows = [(NewRow(doc_id, code.id, coder.name, start, end, None), coder)
             for doc_id, start, end in fresh]
