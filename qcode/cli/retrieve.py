@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict
 from typing import TYPE_CHECKING
 
 import typer
 
-from qcode.cli.output import FORMAT_OPTION, Format, echo, emit, info, shown, write_json
-from qcode.cli.review import CODER_FILTER, DOC_OPTION, EXACT_OPTION, SPEAKER_OPTION, WHERE_OPTION
+from qcode.cli.output import FORMAT_OPTION, Format, echo, info, shown
+from qcode.cli.review import (
+    CODER_FILTER,
+    DOC_OPTION,
+    EXACT_OPTION,
+    SPEAKER_OPTION,
+    WHERE_OPTION,
+    _stream_csv,
+    _stream_json,
+)
 from qcode.cli.state import transaction
 
 if TYPE_CHECKING:
@@ -37,24 +46,36 @@ def retrieve(
     """Print every passage coded with CODE: document, turn, lines, speaker and context."""
     from qcode.cli import output
     from qcode.coding.queries import CodingFilter
-    from qcode.coding.retrieve import retrieve as core_retrieve
+    from qcode.coding.retrieve import iter_passages
     from qcode.corpus.where import parse_where
 
     flt = CodingFilter(document=document, code=code, coder=coder, speaker=speaker,
                        where=parse_where(where or []), where_exact=exact)
     with transaction(write=False) as session:
-        passages = core_retrieve(session, flt, context=context)
-    if fmt is Format.json:
-        write_json([asdict(p) for p in passages])
-    elif fmt is Format.csv:
-        emit([asdict(p) for p in passages], CSV_COLUMNS, fmt)
-    elif output.stdout_is_terminal():
-        print_rich(passages, output.console())
-    else:
-        print_plain(passages)
-    documents = len({p.document for p in passages})
-    info(f"{len(passages)} passage{'s' if len(passages) != 1 else ''} in {documents} "
-         f"document{'s' if documents != 1 else ''}")
+        seen = _Seen(iter_passages(session, flt, context=context))
+        if fmt is Format.json:
+            _stream_json(asdict(p) for p in seen)
+        elif fmt is Format.csv:
+            _stream_csv(([getattr(p, c) for c in CSV_COLUMNS] for p in seen), CSV_COLUMNS)
+        elif output.stdout_is_terminal():
+            print_rich(seen, output.console())
+        else:
+            print_plain(seen)
+    info(f"{seen.count} passage{'s' if seen.count != 1 else ''} in {len(seen.documents)} "
+         f"document{'s' if len(seen.documents) != 1 else ''}")
+
+
+class _Seen:
+    """Passages passed on as they come, counted (and their documents) on the way."""
+
+    def __init__(self, passages: Iterable[Passage]) -> None:
+        self.passages, self.count, self.documents = passages, 0, set[str]()
+
+    def __iter__(self) -> Iterator[Passage]:
+        for passage in self.passages:
+            self.count += 1
+            self.documents.add(passage.document)
+            yield passage
 
 
 def location(p: Passage) -> str:
@@ -86,11 +107,10 @@ def pieces(p: Passage) -> tuple[str, str, str]:
     return before, _tidy(p.text), _tidy(p.context_after).rstrip()
 
 
-def print_plain(passages: list[Passage]) -> None:
+def print_plain(passages: Iterable[Passage]) -> None:
     import textwrap
 
-    blocks = []
-    for p in passages:
+    for index, p in enumerate(passages):
         before, text, after = pieces(p)
         body = "\n".join(
             textwrap.fill(line, WIDTH, initial_indent="    ", subsequent_indent="    ",
@@ -98,12 +118,10 @@ def print_plain(passages: list[Passage]) -> None:
             for line in f"{before}{OPEN}{text}{CLOSE}{after}".split("\n")
         )
         memo = f"\n    memo: {_flat(p.memo)}" if p.memo else ""
-        blocks.append(f"{header(p)}\n{body}{memo}")
-    if blocks:
-        echo("\n\n".join(blocks))
+        echo(("\n" if index else "") + f"{header(p)}\n{body}{memo}")
 
 
-def print_rich(passages: list[Passage], console: Console) -> None:
+def print_rich(passages: Iterable[Passage], console: Console) -> None:
     from rich.padding import Padding
     from rich.text import Text
 

@@ -6,8 +6,7 @@ import csv
 import io
 import json
 import sys
-from collections.abc import Iterable, Sequence
-from dataclasses import asdict
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import typer
@@ -47,44 +46,66 @@ def codings(
     fmt: Format = FORMAT_OPTION,
 ) -> None:
     """List codings. `--format csv` writes the columns `qcode import-codings` reads."""
-    from qcode.coding.queries import CodingFilter, iter_codings
+    from qcode.coding.queries import (
+        FIELDS,
+        CodingFilter,
+        iter_coding_values,
+        iter_transfer_values,
+    )
     from qcode.corpus.where import parse_where
 
     flt = CodingFilter(document=document, code=code, coder=coder, speaker=speaker,
                        where=parse_where(where or []), where_exact=exact)
     with transaction(write=False) as session:
-        rows = iter_codings(session, flt)
-        if fmt is Format.json:
-            _stream_json(asdict(r) for r in rows)
-            return
         if fmt is Format.csv:
             from qcode.coding.bulk import CSV_COLUMNS
 
-            _stream_csv((asdict(r) for r in rows), CSV_COLUMNS)
+            _stream_csv(iter_transfer_values(session, flt), CSV_COLUMNS)
+            return
+        rows = (dict(zip(FIELDS, values, strict=True)) for values in iter_coding_values(session, flt))
+        if fmt is Format.json:
+            _stream_json(rows)
             return
         table = [
-            {**asdict(r), "where": _where(r.turn, r.line_start, r.line_end),
-             "text": " ".join(r.text.split())[:60]}
+            {**r, "where": _where(r["turn"], r["line_start"], r["line_end"]),
+             "text": " ".join(r["text"].split())[:60]}
             for r in rows
         ]
     emit(table, ["id", "document", "where", "code", "coder", "speaker", "text"], fmt,
          numeric=("id",))
 
 
-def _stream_csv(rows: Iterable[dict[str, Any]], columns: Sequence[str]) -> None:
-    """`write_csv`, a few thousand rows at a time, so a million codings never sit in memory."""
+def _stream_csv(rows: Iterable[Sequence[Any]], columns: Sequence[str]) -> None:
+    """`write_csv` of rows given as values in `columns`' order, a few thousand rows at a time,
+    so a million codings never sit in memory."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     # A lone `\r` is not quoted when `\n` ends lines; rows holding one are quoted in full.
     quoting = csv.writer(buf, lineterminator="\n", quoting=csv.QUOTE_ALL)
     writer.writerow(columns)
     terminal = output.stdout_is_terminal()  # looked up here, so tests can stand in a terminal
+    plain, careful = writer.writerow, _careful(writer, quoting)
     for count, row in enumerate(rows, 1):
-        cells = ["" if row.get(c) is None else csv_safe(row.get(c)) for c in columns]
-        (quoting if any(isinstance(c, str) and "\r" in c for c in cells) else writer).writerow(cells)
+        for cell in row:
+            if cell.__class__ is str and (cell[:1] in _RISKY or "\r" in cell):
+                careful(row)
+                break
+        else:
+            plain(row)  # csv writes None as an empty cell
         if count % 2000 == 0:
             _flush(buf, terminal)
     _flush(buf, terminal)
+
+
+_RISKY = frozenset("'=+-@\t\r")  # first characters `csv_safe` may guard
+
+
+def _careful(writer: Any, quoting: Any) -> Callable[[Sequence[Any]], None]:
+    def write(row: Sequence[Any]) -> None:
+        cells = ["" if c is None else csv_safe(c) for c in row]
+        (quoting if any(isinstance(c, str) and "\r" in c for c in cells) else writer).writerow(cells)
+
+    return write
 
 
 def _flush(buf: io.StringIO, terminal: bool) -> None:

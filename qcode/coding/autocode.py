@@ -49,6 +49,7 @@ class AutocodeResult:
     coder: str
     matches: list[AutocodeMatch] = field(default_factory=list)
     dry_run: bool = False
+    unit: str = "sentence"
 
     @property
     def documents(self) -> int:
@@ -86,43 +87,76 @@ def build_pattern(
     return compiled
 
 
-def _documents(session: Session, scope: AutocodeScope) -> list[Document]:
+BATCH = 50  # documents read (texts, units, existing codings) and written a statement at a time
+
+
+def _documents(session: Session, scope: AutocodeScope) -> list[tuple[int, str]]:
+    """(id, name) of the documents in scope, by name."""
     from qcode.corpus.documents import resolve_document
 
+    query = select(Document.id, Document.name)
     if scope.documents:
-        found = {d.id: d for d in (resolve_document(session, ref) for ref in scope.documents)}
-        query = select(Document).where(Document.id.in_(found))
-    else:
-        query = select(Document)
+        found = {d.id for d in (resolve_document(session, ref) for ref in scope.documents)}
+        query = query.where(Document.id.in_(sorted(found)))
     cases = matching_cases(session, scope.where, exact=scope.where_exact)
     if cases is not None:
         query = query.where(Document.case_id.in_(sorted(cases)))
-    return list(session.execute(query.order_by(Document.name)).scalars())
+    return [(id_, name) for id_, name in session.execute(query.order_by(Document.name)).all()]
 
 
-def _spans(session: Session, doc: Document, scope: AutocodeScope) -> list[tuple[Unit, Span]]:
-    """The document's units of the chosen kind, by the chosen speakers, labels left out."""
-    units = list(session.execute(
-        select(Unit).where(Unit.document_id == doc.id, Unit.kind == scope.unit).order_by(Unit.number)
-    ).scalars())
+@dataclass
+class _Batch:
+    """What one batch of documents holds: texts, units of the kind asked for, turn starts (for
+    paragraphs) and the spans the coder already coded with the code."""
+
+    texts: dict[int, str]
+    units: dict[int, list[tuple[int, int, int, str | None]]]  # number, start, end, speaker
+    turn_starts: dict[int, list[int]]
+    existing: set[tuple[int, int, int]]  # document, start, end
+
+
+def _read(session: Session, ids: list[int], scope: AutocodeScope, code: Code,
+          coder: Coder | None) -> _Batch:
+    connection = session.connection()
+    texts = dict(connection.execute(
+        select(Document.id, Document.text).where(Document.id.in_(ids))).tuples().all())
+    units: dict[int, list[tuple[int, int, int, str | None]]] = {i: [] for i in ids}
     wanted = {s.casefold() for s in scope.speakers}
-    if wanted:
-        units = [u for u in units if u.speaker and u.speaker.casefold() in wanted]
-    turn_starts: list[int] = []
+    for doc_id, number, start, end, speaker in connection.execute(
+        select(Unit.document_id, Unit.number, Unit.start, Unit.end, Unit.speaker)
+        .where(Unit.document_id.in_(ids), Unit.kind == scope.unit)
+        .order_by(Unit.document_id, Unit.number)
+    ):
+        if not wanted or (speaker and speaker.casefold() in wanted):
+            units[doc_id].append((number, start, end, speaker))
+    turn_starts: dict[int, list[int]] = {i: [] for i in ids}
     if scope.unit == "paragraph":
-        turn_starts = list(session.execute(
-            select(Unit.start).where(Unit.document_id == doc.id, Unit.kind == "turn")
-            .order_by(Unit.start)
-        ).scalars())
+        for doc_id, start in connection.execute(
+            select(Unit.document_id, Unit.start).where(Unit.document_id.in_(ids), Unit.kind == "turn")
+            .order_by(Unit.document_id, Unit.start)
+        ):
+            turn_starts[doc_id].append(start)
+    existing: set[tuple[int, int, int]] = set()
+    if coder is not None and coder.id is not None:
+        existing = {(d, s, e) for d, s, e in connection.execute(
+            select(Coding.document_id, Coding.start, Coding.end).where(
+                Coding.document_id.in_(ids), Coding.code_id == code.id,
+                Coding.coder_id == coder.id, Coding.layer == "coding"))}
+    return _Batch(texts, units, turn_starts, existing)
+
+
+def _spans(batch: _Batch, doc_id: int) -> list[tuple[int, str | None, Span]]:
+    """(number, speaker, span) of the document's units in scope, labels left out."""
+    turn_starts = batch.turn_starts[doc_id]
     spans = []
-    for unit in units:
-        start = unit.start
+    for number, unit_start, unit_end, speaker in batch.units[doc_id]:
+        start = unit_start
         # A turn starting inside the paragraph means the paragraph opens with its label.
-        i = bisect.bisect_right(turn_starts, unit.start)
-        if i < len(turn_starts) and turn_starts[i] < unit.end:
+        i = bisect.bisect_right(turn_starts, unit_start)
+        if i < len(turn_starts) and turn_starts[i] < unit_end:
             start = turn_starts[i]
-        if start < unit.end:
-            spans.append((unit, Span(start, unit.end)))
+        if start < unit_end:
+            spans.append((number, speaker, Span(start, unit_end)))
     return spans
 
 
@@ -136,8 +170,9 @@ def autocode(
     batch: str,
     dry_run: bool = False,
 ) -> AutocodeResult:
-    """Code every unit in scope whose text `matcher` finds something in."""
-    from qcode.coding.bulk import insert_coding
+    """Code every unit in scope whose text `matcher` finds something in: a few dozen documents
+    read a statement at a time, and their new codings written together (one compact event per
+    chunk, `coding.bulk.write_codings`)."""
     from qcode.coding.coders import get_or_create_coder
 
     if scope.unit not in UNITS:
@@ -147,31 +182,44 @@ def autocode(
         coder = session.execute(select(Coder).where(Coder.name == coder_name)).scalar()
     else:
         coder = get_or_create_coder(session, coder_name)
-    result = AutocodeResult(code=code.key, coder=coder_name, dry_run=dry_run)
-    for doc in _documents(session, scope):
-        existing = _existing(session, doc, code, coder)
-        for unit, span in _spans(session, doc, scope):
-            # The unit's own text, so `^`, `$` and lookarounds see the unit's edges.
-            if matcher.search(doc.text[span.start:span.end]) is None:
-                continue
-            new = (span.start, span.end) not in existing
-            if new and not dry_run:
-                assert coder is not None
-                insert_coding(session, doc, span.start, span.end, code, coder, memo=None,
-                              actor=coder.name, action="autocode", batch=batch)
-                existing.add((span.start, span.end))
-            result.matches.append(AutocodeMatch(
-                doc.name, unit.kind, unit.number, span.start, span.end, unit.speaker,
-                doc.text[span.start:span.end], "new" if new else "existing",
-            ))
+        session.flush()
+    result = AutocodeResult(code=code.key, coder=coder_name, dry_run=dry_run, unit=scope.unit)
+    documents = _documents(session, scope)
+    for first in range(0, len(documents), BATCH):
+        part = documents[first:first + BATCH]
+        read = _read(session, [doc_id for doc_id, _ in part], scope, code, coder)
+        fresh = [m for doc_id, name in part for m in _matches(read, doc_id, name, matcher, result)]
+        if fresh and not dry_run:
+            assert coder is not None
+            _write(session, fresh, dict(part), code, coder, batch=batch)
     return result
 
 
-def _existing(session: Session, doc: Document, code: Code, coder: Coder | None) -> set[tuple[int, int]]:
-    if coder is None:
-        return set()
-    rows = session.execute(select(Coding.start, Coding.end).where(
-        Coding.document_id == doc.id, Coding.code_id == code.id, Coding.coder_id == coder.id,
-        Coding.layer == "coding",
-    )).all()
-    return {(start, end) for start, end in rows}
+def _matches(read: _Batch, doc_id: int, name: str, matcher: re.Pattern[str],
+             result: AutocodeResult) -> list[tuple[int, int, int]]:
+    """Record the document's matching units in `result`; (document, start, end) of new ones."""
+    text = read.texts[doc_id]
+    fresh = []
+    for number, speaker, span in _spans(read, doc_id):
+        # The unit's own text, so `^`, `$` and lookarounds see the unit's edges.
+        if matcher.search(text[span.start:span.end]) is None:
+            continue
+        new = (doc_id, span.start, span.end) not in read.existing
+        if new:
+            read.existing.add((doc_id, span.start, span.end))
+            fresh.append((doc_id, span.start, span.end))
+        result.matches.append(AutocodeMatch(
+            name, result.unit, number, span.start, span.end, speaker, text[span.start:span.end],
+            "new" if new else "existing",
+        ))
+    return fresh
+
+
+def _write(session: Session, fresh: list[tuple[int, int, int]], names: dict[int, str],
+           code: Code, coder: Coder, *, batch: str) -> None:
+    from qcode.coding.bulk_write import Names, NewRow, write_codings
+
+    rows = [(NewRow(doc_id, code.id, coder.name, start, end, None), coder)
+            for doc_id, start, end in fresh]
+    write_codings(session, rows, Names([], names, {code.id: code.key}), actor=coder.name,
+                  batch=batch, action="autocode")

@@ -11,7 +11,7 @@ per-event path in `history`.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -38,12 +38,16 @@ class _Change:
 
 
 def is_set_wise(session: Session, batch: str) -> bool:
-    """Whether every event of `batch` creates or removes a coding or a memo entry."""
+    """Whether every event of `batch` creates or removes codings or memo entries."""
+    from qcode.store.compact_events import COMPACT
+
+    plural = list(COMPACT)
     other = session.execute(
         select(func.count()).select_from(Event).where(
             Event.batch == batch,
-            or_(and_(Event.target_type != "coding", ~Event.target_type.startswith("memo:")),
-                Event.target_id.is_(None),
+            or_(and_(Event.target_type != "coding", ~Event.target_type.startswith("memo:"),
+                     Event.target_type.not_in(plural)),
+                and_(Event.target_id.is_(None), Event.target_type.not_in(plural)),
                 and_(Event.before_json.is_(None), Event.after_json.is_(None)),
                 and_(Event.before_json.is_not(None), Event.after_json.is_not(None))))
     ).scalar_one()
@@ -52,25 +56,55 @@ def is_set_wise(session: Session, batch: str) -> bool:
 
 def apply_batch(session: Session, target: str, *, forward: bool, actor: str, batch: str,
                 undoes: str, label: str) -> int:
-    """Move every event of batch `target` to its after-state (`forward`) or back; how many."""
+    """Move every event of batch `target` to its after-state (`forward`) or back; how many rows
+    changed. Each compact event's rows are changed together and recorded by one compact event;
+    one-row events a chunk at a time, each recorded by one."""
     ids = list(session.execute(
         select(Event.id).where(Event.batch == target).order_by(Event.id)).scalars())
     if not forward:
         ids.reverse()
-    for part in chunks(ids):
-        changes = _load(session, part, forward=forward)
-        codings = [c for c in changes if c.target_type == "coding"]
-        memos = [c for c in changes if c.target_type != "coding"]
-        _apply_codings(session, codings)
-        _apply_memos(session, memos)
-        now = utcnow()
+    done = 0
+    for part in chunks(ids, 50):
+        for changes, compact in _load(session, part, forward=forward):
+            for piece in chunks(changes):
+                _apply_codings(session, [c for c in piece if c.target_type == "coding"])
+                _apply_memos(session, [c for c in piece if c.target_type != "coding"])
+            done += len(changes)
+            _record(session, changes, compact, actor=actor, label=label, batch=batch,
+                    undoes=undoes)
+    return done
+
+
+def _record(session: Session, changes: Sequence[_Change], compact: str | None, *, actor: str,
+            label: str, batch: str, undoes: str) -> None:
+    """The undo/redo events of `changes`: one compact event for a compact event's rows, else
+    one event per row."""
+    from qcode.store.compact_events import COMPACT, pack
+
+    now = utcnow()
+    if compact is not None:
+        key = COMPACT[compact][1]
+        summary = f"{label} {changes[0].summary}" if changes else label
+        before = [_owner(key, c.target_id, c.expected) for c in changes if c.expected is not None]
+        after = [_owner(key, c.target_id, c.wanted) for c in changes if c.wanted is not None]
+        insert_all(session, Event.__table__, [  # type: ignore[arg-type]
+            {"at": now, "actor": actor, "action": label, "batch": batch, "target_type": compact,
+             "target_id": None, "before_json": pack(before) if before else None,
+             "after_json": pack(after) if after else None, "summary": summary, "undoes": undoes}])
+        return
+    for piece in chunks(changes):
         insert_all(session, Event.__table__, [  # type: ignore[arg-type]
             {"at": now, "actor": actor, "action": label, "batch": batch,
              "target_type": c.target_type, "target_id": c.target_id,
              "before_json": _marker(c.expected), "after_json": _marker(c.wanted),
              "summary": f"{label} {c.summary}", "undoes": undoes}
-            for c in changes])
-    return len(ids)
+            for c in piece])
+
+
+def _owner(key: str, row_id: int, state: dict[str, Any]) -> dict[str, Any]:
+    """What a compact undo/redo event keeps of each row: its id (under `key`, as the compact
+    event it reverses names it) and whose it is."""
+    return {key: row_id, **{k: state.get(k) for k in _OWNER if k in state}}
 
 
 def _marker(state: dict[str, Any] | None) -> str | None:
@@ -84,20 +118,37 @@ def _marker(state: dict[str, Any] | None) -> str | None:
 _OWNER = ("document_id", "code_id", "coder_id")
 
 
-def _load(session: Session, ids: Sequence[int], *, forward: bool) -> list[_Change]:
+def _load(session: Session, ids: Sequence[int], *, forward: bool
+          ) -> Iterator[tuple[list[_Change], str | None]]:
+    """The events `ids` in that order as row changes: each compact event's rows on their own
+    (with its plural target type), runs of one-row events together (with None)."""
+    from qcode.store.compact_events import COMPACT, unpack
+
     rows = session.execute(
         select(Event.id, Event.target_type, Event.target_id, Event.before_json, Event.after_json,
                Event.summary).where(Event.id.in_(ids))
     ).all()
     order = {event_id: i for i, event_id in enumerate(ids)}
-    changes = []
+    single: list[_Change] = []
     for _id, kind, target_id, before, after, summary in sorted(rows, key=lambda r: order[r[0]]):
+        if kind in COMPACT:
+            if single:
+                yield single, None
+                single = []
+            one, key = COMPACT[kind]
+            states = unpack(after or before)
+            created = after is not None
+            yield [_Change(one, int(state[key]), None if created == forward else state,
+                           state if created == forward else None, summary)
+                   for state in states], kind
+            continue
         old = json.loads(before) if before else None
         new = json.loads(after) if after else None
         if not forward:
             old, new = new, old
-        changes.append(_Change(kind, target_id, old, new, summary))
-    return changes
+        single.append(_Change(kind, target_id, old, new, summary))
+    if single:
+        yield single, None
 
 
 def _apply_codings(session: Session, changes: list[_Change]) -> None:

@@ -9,7 +9,8 @@ column is ignored, any other column is refused.
 Reading is forgiving where spreadsheets differ (UTF-8 with or without BOM, UTF-16 with BOM,
 CRLF/CR line ends, `;` or TAB delimiters) and undoes the `'` that exports put before cells
 starting with `=`, `+`, `-` or `@`, only where an export put it (DESIGN.md §7; `coding.cells`).
-Every inserted coding is an `import-coding` event in one batch by the person importing, so one
+The codings go in a chunk at a time (`coding.bulk_write`), logged as `import-coding` events of
+one batch by the person importing (one compact event per chunk, coder and round), so one
 `qcode undo` removes the whole import.
 """
 
@@ -18,17 +19,17 @@ from __future__ import annotations
 import csv
 import difflib
 import io
-import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from qcode.coding.bulk_write import Names, NewRow, write_codings
 from qcode.coding.cells import unguard
 from qcode.coding.memos import MAX_MEMO
 from qcode.errors import InputError, QcodeError
@@ -53,8 +54,9 @@ class RowProblems(InputError):
         self.problems = problems
 
 
-@dataclass(frozen=True)
-class CsvRow:
+class CsvRow(NamedTuple):
+    """One record as read (a tuple: a million of them must be small; repeated cells shared)."""
+
     row: int
     document: str
     coder: str
@@ -70,6 +72,7 @@ class CodingsCsv:
     delimiter: str
     rows: list[CsvRow] = field(default_factory=list)
     problems: list[tuple[int, str]] = field(default_factory=list)
+    shared: dict[str, str] = field(default_factory=dict, repr=False)  # one copy of each cell
 
 
 @dataclass(frozen=True)
@@ -193,6 +196,7 @@ def read_codings_csv(path: Path, *, name: str | None = None, max_bytes: int = MA
         # The reader cannot find its feet again after this; later rows go unchecked.
         reason = "a quoted cell is never closed" if "end of data" in str(exc) else str(exc)
         result.problems.append((exc.line, f"cannot read the CSV from here on: {reason}"))
+    result.shared.clear()
     return result
 
 
@@ -206,39 +210,43 @@ def _shape(result: CodingsCsv, header: list[str], line: int, cells: list[str]) -
             (line, f"{len(cells)} cells but the header has {len(header)} "
                    f"(is a cell with a delimiter or line break missing its quotes?)"))
         return
-    values = {column: unescape(cell) for column, cell in zip(header, cells, strict=True) if column}
+    # `unescape` only where a cell starts with the `'` an export may have put there.
+    values = {column: unescape(cell) if cell[:1] == "'" else cell
+              for column, cell in zip(header, cells, strict=True) if column}
     memo = values.get("memo")
-    result.rows.append(CsvRow(
-        line, values["document"].strip(), values["coder"].strip(), values["code"].strip(),
-        values["start"].strip(), values["end"].strip(), memo if memo else None,
-    ))
+    share = result.shared.setdefault
+    document, coder, code, start, end = (share(v, v) for v in (
+        values["document"].strip(), values["coder"].strip(), values["code"].strip(),
+        values["start"].strip(), values["end"].strip()))
+    result.rows.append(CsvRow(line, document, coder, code, start, end, memo if memo else None))
 
 
 # --- checking against the project ----------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class _Checked:
-    document: Document
-    code: Code
-    coder: str
-    start: int
-    end: int
-    memo: str | None
+class _Document:
+    id: int
+    name: str
+    chars: int
 
 
 class _Lookup:
-    """Documents and codes by name, looked up once each; errors as one-line messages."""
+    """Documents and codes by name, looked up once each (documents without their texts);
+    errors as one-line messages."""
 
     def __init__(self, session: Session) -> None:
-        self.docs = {d.name: d for d in session.execute(select(Document)).scalars()}
-        stems: dict[str, list[Document]] = {}
+        from sqlalchemy import func
+
+        self.docs = {name: _Document(id_, name, chars) for id_, name, chars in session.execute(
+            select(Document.id, Document.name, func.length(Document.text))).all()}
+        stems: dict[str, list[_Document]] = {}
         for doc in self.docs.values():
             stems.setdefault(Path(doc.name).stem, []).append(doc)
         self.stems = {stem: docs[0] for stem, docs in stems.items() if len(docs) == 1}
         self.codes = {c.key.lower(): c for c in session.execute(select(Code)).scalars()}
 
-    def document(self, name: str) -> Document | str:
+    def document(self, name: str) -> _Document | str:
         doc = self.docs.get(name) or self.stems.get(name)
         if doc is not None:
             return doc
@@ -279,27 +287,31 @@ def _numbers(row: CsvRow) -> tuple[int, int] | list[str]:
     return start, end
 
 
-def _check_row(lookup: _Lookup, row: CsvRow) -> _Checked | list[str]:
+def _check_row(lookup: _Lookup, row: CsvRow) -> NewRow | list[str]:
     doc, code = lookup.document(row.document), lookup.code(row.code)
     span = _numbers(row)
     problems = [p for p in (doc, code, _check_coder(row.coder)) if isinstance(p, str)]
     if isinstance(span, list):
         problems.extend(span)
-    elif isinstance(doc, Document) and span[1] > len(doc.text):
+    elif isinstance(doc, _Document) and span[1] > doc.chars:
         problems.append(f"span c{span[0]}-{span[1]} goes past the end of {doc.name} "
-                        f"({len(doc.text)} characters)")
+                        f"({doc.chars} characters)")
     if problems:
         return problems
-    assert isinstance(doc, Document) and isinstance(code, Code) and isinstance(span, tuple)
-    return _Checked(doc, code, row.coder, span[0], span[1], row.memo)
+    assert isinstance(doc, _Document) and isinstance(code, Code) and isinstance(span, tuple)
+    return NewRow(doc.id, code.id, row.coder, span[0], span[1], row.memo)
 
 
-def check_rows(session: Session, parsed: CodingsCsv) -> list[_Checked]:
-    """Every row checked; raises `RowProblems` listing all bad rows (up to MAX_PROBLEMS)."""
+def check_rows(session: Session, parsed: CodingsCsv) -> Names:
+    """Every row checked; raises `RowProblems` listing all bad rows (up to MAX_PROBLEMS).
+    `parsed.rows` is used up: each row is let go once checked, so a million of them and
+    their checked form are never in memory together."""
     lookup = _Lookup(session)
     problems = list(parsed.problems)
     checked = []
-    for row in parsed.rows:
+    rows, parsed.rows = parsed.rows, []
+    for index, row in enumerate(rows):
+        rows[index] = None  # type: ignore[call-overload]
         result = _check_row(lookup, row)
         if isinstance(result, list):
             problems.extend((row.row, message) for message in result)
@@ -314,123 +326,52 @@ def check_rows(session: Session, parsed: CodingsCsv) -> list[_Checked]:
         raise RowProblems(
             f"{parsed.path}: {bad_rows} bad row{'s' if bad_rows != 1 else ''}; nothing was imported",
             lines, hint="fix the rows listed below and run the import again")
-    return checked
+    return Names(checked, {d.id: d.name for d in lookup.docs.values()},
+                 {c.id: c.key for c in lookup.codes.values()})
 
 
 # --- writing -------------------------------------------------------------------------------
+
+WRITE_CHUNK = 5000  # rows written a statement at a time; their texts and events held meanwhile
 
 
 def import_codings(
     session: Session, parsed: CodingsCsv, actor: str, *, batch: str, dry_run: bool = False
 ) -> ImportCodingsResult:
     """Load every row of `parsed` as a coding (skipping ones already there), or none at all."""
-    rows = check_rows(session, parsed)
+    checked = check_rows(session, parsed)
+    rows = checked.rows
     coders, names, new_coders = _roster(session, [r.coder for r in rows], dry_run=dry_run)
-    existing = _existing_keys(session, {r.document.id for r in rows})
-    fresh: list[tuple[_Checked, Coder | None]] = []
+    documents = {r.document_id for r in rows}
+    session.flush()  # new coders, before Core statements read and write on the connection
+    existing = _existing_keys(session, documents)
+    fresh: list[tuple[NewRow, Coder]] = []
+    created = 0
+    by_name = {name: coders.get(coder_key(name)) for name in {r.coder for r in rows}}
     for row in rows:
-        coder = coders.get(coder_key(row.coder))
-        key = (row.document.id, row.code.id, coder.id if coder else -1, row.start, row.end)
+        coder = by_name[row.coder]
+        key = _key(row.document_id, row.code_id, coder.id if coder else -1, row.start, row.end)
         if key in existing:
             continue
         existing.add(key)
-        fresh.append((row, coder))
-    del existing
-    created = len(fresh)
-    if not dry_run and fresh:
-        # Another coder's identical row may land first on PostgreSQL: it counts as a duplicate.
-        created = _write(session, fresh, actor=actor, batch=batch)
-    return ImportCodingsResult(len(rows), created, len(rows) - created,
-                               len({r.document.id for r in rows}), tuple(names), new_coders, dry_run)
-
-
-def _write(session: Session, fresh: list[tuple[_Checked, Coder | None]], *, actor: str,
-           batch: str) -> int:
-    """The new codings, their events and memos, one statement per chunk; how many went in."""
-    from qcode.coding.memos import _checked
-    from qcode.coding.rounds_lookup import round_for
-    from qcode.corpus.anchoring import context
-    from qcode.store.inserts import insert_new
-    from qcode.store.models import new_uuid, utcnow
-
-    now = utcnow()
-    values: list[dict[str, Any]] = []
-    for row, coder in fresh:
-        assert coder is not None
-        text = row.document.text
-        prefix, suffix = context(text, row.start, row.end)
-        values.append({
-            "uuid": new_uuid(), "document_id": row.document.id, "code_id": row.code.id,
-            "coder_id": coder.id, "layer": "coding",
-            "round_id": round_for(session, coder.id, row.document.id), "start": row.start,
-            "end": row.end, "quote": text[row.start:row.end], "prefix": prefix, "suffix": suffix,
-            "anchor": "ok", "created_at": now, "updated_at": now,
-        })
-    memos = [_checked(row.memo) if row.memo else None for row, _ in fresh]
-    ids: dict[str, int] = dict(insert_new(session, Coding.__table__, values, ("uuid", "id")))  # type: ignore[arg-type]
-    events: list[dict[str, object]] = []
-    memo_rows: list[dict[str, Any]] = []
-    for (row, coder), value, memo in zip(fresh, values, memos, strict=True):
-        coding_id = ids.get(value["uuid"])
-        if coding_id is None:
+        if dry_run or coder is None:
+            created += 1
             continue
-        assert coder is not None
-        owner = "" if coder.name == actor else f" ({coder.name})"
-        events.append(_event(actor, batch, "coding", coding_id, compact_snapshot(coding_id, value),
-                             f"import-coding {row.document.name} c{row.start}-{row.end} "
-                             f"{row.code.key}{owner}", now, action="import-coding"))
-        if memo:
-            # The coding's coder wrote the memo that came with it; the import is the actor's action.
-            memo_rows.append({"uuid": new_uuid(), "target_type": "coding", "target_id": coding_id,
-                              "coder_id": coder.id, "text": memo, "created_at": now,
-                              "updated_at": now})
-    _write_events(session, events)
-    if memo_rows:
-        _write_memos(session, memo_rows, actor=actor, batch=batch, now=now)
-    return len(ids)
+        fresh.append((row, coder))
+        if len(fresh) == WRITE_CHUNK:
+            created += write_codings(session, fresh, checked, actor=actor, batch=batch)
+            fresh = []
+    if fresh:
+        # Another coder's identical row may land first on PostgreSQL: it counts as a duplicate.
+        created += write_codings(session, fresh, checked, actor=actor, batch=batch)
+    return ImportCodingsResult(len(rows), created, len(rows) - created, len(documents),
+                               tuple(names), new_coders, dry_run)
 
 
-def compact_snapshot(coding_id: int, value: dict[str, Any]) -> dict[str, Any]:
-    """What undo checks and redo restores of a coding a bulk action created: ids, span and
-    identity. The quote and its context are the document's text at that span, so they are
-    not copied into every event."""
-    created = value["created_at"]
-    return {"id": coding_id, "uuid": value["uuid"], "document_id": value["document_id"],
-            "code_id": value["code_id"], "coder_id": value["coder_id"], "layer": value["layer"],
-            "start": value["start"], "end": value["end"],
-            "created_at": created.isoformat() if created else None}
-
-
-def _event(actor: str, batch: str, target_type: str, target_id: int, after: dict[str, Any],
-           summary: str, now: datetime, *, action: str) -> dict[str, object]:
-    return {"at": now, "actor": actor, "action": action, "batch": batch,
-            "target_type": target_type, "target_id": target_id, "before_json": None,
-            "after_json": json.dumps(after, ensure_ascii=False, default=str),
-            "summary": summary, "undoes": None}
-
-
-def _write_events(session: Session, events: list[dict[str, object]]) -> None:
-    from qcode.store.inserts import insert_all
-    from qcode.store.models import Event
-
-    insert_all(session, Event.__table__, events)  # type: ignore[arg-type]
-
-
-def _write_memos(session: Session, rows: list[dict[str, Any]], *, actor: str, batch: str,
-                 now: datetime) -> None:
-    from qcode.store.inserts import insert_new
-    from qcode.store.models import Memo
-
-    ids: dict[str, int] = dict(insert_new(session, Memo.__table__, rows, ("uuid", "id")))  # type: ignore[arg-type]
-    events = []
-    for row in rows:
-        memo_id = ids[row["uuid"]]
-        state = {"memo_id": memo_id, "uuid": row["uuid"], "text": row["text"],
-                 "target_type": "coding", "target_id": row["target_id"],
-                 "coder_id": row["coder_id"], "created_at": now.isoformat()}
-        events.append(_event(actor, batch, "memo:coding", memo_id, state,
-                             f"memo on coding coding {row['target_id']}", now, action="memo"))
-    _write_events(session, events)
+def _key(document_id: int, code_id: int, coder_id: int, start: int, end: int) -> int:
+    """A coding's identity as one exact integer (a million of them take a third of the room
+    tuples would)."""
+    return ((((document_id << 32 | code_id) << 32 | (coder_id + 1)) << 40 | start) << 40) | end
 
 
 def _roster(
@@ -441,7 +382,7 @@ def _roster(
     from qcode.coding.coders import get_or_create_coder, lookup, roster_closed
 
     first: dict[str, str] = {}
-    for name in given:
+    for name in dict.fromkeys(given):  # each spelling once, in the file's order
         first.setdefault(coder_key(name), " ".join(name.split()))
     coders: dict[str, Coder | None] = {}
     new: list[str] = []
@@ -458,12 +399,14 @@ def _roster(
     return coders, names, tuple(new)
 
 
-def _existing_keys(session: Session, document_ids: set[int]) -> set[tuple[int, int, int, int, int]]:
-    rows = session.execute(
-        select(Coding.document_id, Coding.code_id, Coding.coder_id, Coding.start, Coding.end)
-        .where(Coding.document_id.in_(document_ids), Coding.layer == "coding")
-    ).all()
-    return {(d, c, k, s, e) for d, c, k, s, e in rows}
+def _existing_keys(session: Session, document_ids: set[int]) -> set[int]:
+    """`_key`s of the codings already in these documents, read as they stream."""
+    statement = (select(Coding.document_id, Coding.code_id, Coding.coder_id, Coding.start,
+                        Coding.end).where(Coding.layer == "coding"))
+    if len(document_ids) < 500:
+        statement = statement.where(Coding.document_id.in_(sorted(document_ids)))
+    rows = session.connection().execute(statement.execution_options(yield_per=20_000))
+    return {_key(d, c, k, s, e) for d, c, k, s, e in rows if d in document_ids}
 
 
 def insert_coding(

@@ -91,9 +91,14 @@ def _visible_events(session: Session, events: list[Event]) -> list[Event]:
     who = viewer(session)
 
     def shown(event: Event) -> bool:
-        if event.target_type != "coding":
+        if event.target_type == "codings":  # many rows (`store.compact_events`)
+            from qcode.store.compact_events import unpack
+
+            states = unpack(event.before_json) + unpack(event.after_json)
+        elif event.target_type != "coding":
             return True
-        states = [s for s in (_load(event.before_json), _load(event.after_json)) if s]
+        else:
+            states = [s for s in (_load(event.before_json), _load(event.after_json)) if s]
         return not any(s.get("document_id") in hidden and (
             s.get("coder_id") != who.coder_id or s.get("layer") == "consensus")
             for s in states)  # fmt: skip
@@ -196,9 +201,9 @@ def undo(session: Session, actor: str) -> StepResult:
             hint="a codebook load is undone by loading the previous codebook file",
         )
     batch = new_batch()
-    _step(session, target, forward=False, actor=actor, batch=batch, undoes=target.batch,
-          label="undo")
-    return StepResult(batch, target.action, target.size, target.summary)
+    changes = _step(session, target, forward=False, actor=actor, batch=batch,
+                    undoes=target.batch, label="undo")
+    return StepResult(batch, target.action, changes, target.summary)
 
 
 def redo(session: Session, actor: str) -> StepResult:
@@ -209,26 +214,27 @@ def redo(session: Session, actor: str) -> StepResult:
     target = redoable[-1]
     undo_batch = _undo_batch_of(session, actor, target.batch)
     batch = new_batch()
-    _step(session, target, forward=True, actor=actor, batch=batch, undoes=undo_batch,
-          label="redo")
-    return StepResult(batch, target.action, target.size, target.summary)
+    changes = _step(session, target, forward=True, actor=actor, batch=batch, undoes=undo_batch,
+                    label="redo")
+    return StepResult(batch, target.action, changes, target.summary)
 
 
 def _step(session: Session, target: _Batch, *, forward: bool, actor: str, batch: str,
-          undoes: str, label: str) -> None:
-    """Creations and removals of codings and memos set-wise; anything else event by event."""
+          undoes: str, label: str) -> int:
+    """Creations and removals of codings and memos set-wise; anything else event by event.
+    How many rows changed."""
     from qcode.coding.batch_undo import apply_batch, is_set_wise
 
     if is_set_wise(session, target.batch):
-        apply_batch(session, target.batch, forward=forward, actor=actor, batch=batch,
-                    undoes=undoes, label=label)
-        return
+        return apply_batch(session, target.batch, forward=forward, actor=actor, batch=batch,
+                           undoes=undoes, label=label)
     events = list(session.execute(
         select(Event).where(Event.batch == target.batch).order_by(Event.id)).scalars())
     _preload(session, events)
     for event in (events if forward else reversed(events)):
         _apply(session, event, forward=forward, actor=actor, batch=batch, undoes=undoes,
                label=label)
+    return len(events)
 
 
 def _preload(session: Session, events: list[Event]) -> None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, bindparam, select
 from sqlalchemy.orm import Session
 
 from qcode.errors import NotFoundError, QcodeError, UsageError
@@ -158,17 +158,32 @@ def get_memos(session: Session, kind: str, target_id: int | None, name: str) -> 
     return [_info(m, name, coder_name) for m, coder_name in rows]
 
 
+_THREADS = (select(Memo.target_id, Memo.text)
+            .where(Memo.target_type == "coding", Memo.target_id.in_(bindparam("ids", expanding=True)))
+            .order_by(Memo.target_id, Memo.created_at, Memo.id))
+
+
+_RANGE = (select(Memo.target_id, Memo.text)
+          .where(Memo.target_type == "coding", Memo.target_id.between(bindparam("lo"), bindparam("hi")))
+          .order_by(Memo.target_id, Memo.created_at, Memo.id))
+
+
 def coding_memo_texts(session: Session, coding_ids: Iterable[int]) -> dict[int, str]:
     """Each coding's thread as one text (entries oldest first, separated by a blank line), for
     listings and the one `memo` column of a codings CSV."""
     ids = sorted(set(coding_ids))
     found: dict[int, list[str]] = {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        for target_id, text in session.execute(
-            select(Memo.target_id, Memo.text)
-            .where(Memo.target_type == "coding", Memo.target_id.in_(chunk))
-            .order_by(Memo.target_id, Memo.created_at, Memo.id)
-        ).all():
+    session.flush()  # Core execution below does not flush pending entries itself
+    connection = session.connection()
+    if ids and ids[-1] - ids[0] < 4 * len(ids):
+        # Ids close together (a listing's chunk of one import): one range, the others dropped,
+        # costs far less than binding thousands of values.
+        wanted = set(ids)
+        for target_id, text in connection.execute(_RANGE, {"lo": ids[0], "hi": ids[-1]}):
+            if target_id in wanted:
+                found.setdefault(int(target_id), []).append(text)
+        ids = []
+    for start in range(0, len(ids), 900):
+        for target_id, text in connection.execute(_THREADS, {"ids": ids[start : start + 900]}):
             found.setdefault(int(target_id), []).append(text)
     return {coding_id: "\n\n".join(texts) for coding_id, texts in found.items()}

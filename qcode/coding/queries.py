@@ -3,18 +3,18 @@ coding sits in its document (turn, lines, speaker)."""
 
 from __future__ import annotations
 
-import bisect
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from qcode.coding.layers import coder_label, sources_clause
+from qcode.coding.locate import locate, offset_ranges, seek_columns, seek_turns, turn_of
 from qcode.coding.tagging import CodingInfo
 from qcode.corpus.where import WhereLike, matching_cases
-from qcode.store.models import Code, Coder, Coding, Document, Unit
+from qcode.store.models import Code, Coder, Coding, Document
 
 
 @dataclass(frozen=True)
@@ -72,114 +72,93 @@ def _visible_source(session: Session, flt: CodingFilter, query: Select[Any]) -> 
                                                        flt.layer)))
 
 
-class Locator:
-    """Finds the turn, lines and speaker of spans in a document (loaded once per document)."""
-
-    def __init__(self, session: Session) -> None:
-        self.session = session
-        self._cache: dict[int, dict[str, list[tuple[int, int, int, str | None]]]] = {}
-        self._start_cache: dict[tuple[int, str], list[int]] = {}
-
-    def preload(self, document_ids: Iterable[int]) -> None:
-        """Load the turns and lines of many documents in one query."""
-        wanted = sorted(set(document_ids) - set(self._cache))
-        for chunk in range(0, len(wanted), 500):
-            ids = wanted[chunk : chunk + 500]
-            for doc_id in ids:
-                self._cache[doc_id] = {}
-            rows = self.session.execute(
-                select(Unit.document_id, Unit.kind, Unit.start, Unit.end, Unit.number, Unit.speaker)
-                .where(Unit.document_id.in_(ids), Unit.kind.in_(("turn", "line")))
-                .order_by(Unit.document_id, Unit.kind, Unit.start)
-            ).all()
-            for doc_id, kind, start, end, number, speaker in rows:
-                self._cache[doc_id].setdefault(kind, []).append((start, end, number, speaker))
-
-    def _units(self, document_id: int) -> dict[str, list[tuple[int, int, int, str | None]]]:
-        if document_id not in self._cache:
-            self.preload([document_id])
-        return self._cache[document_id]
-
-    def _starts(self, document_id: int, kind: str) -> list[int]:
-        key = (document_id, kind)
-        if key not in self._start_cache:
-            self._start_cache[key] = [u[0] for u in self._units(document_id).get(kind, [])]
-        return self._start_cache[key]
-
-    def turn(self, document_id: int, offset: int) -> tuple[int | None, str | None]:
-        """The turn containing `offset`, else the next one (a span that starts on a label)."""
-        turns = self._units(document_id).get("turn", [])
-        index = bisect.bisect_right(self._starts(document_id, "turn"), offset) - 1
-        if index >= 0 and offset < turns[index][1]:
-            return turns[index][2], turns[index][3]
-        if index + 1 < len(turns):
-            return turns[index + 1][2], turns[index + 1][3]
-        return None, None
-
-    def line(self, document_id: int, offset: int) -> int | None:
-        lines = self._units(document_id).get("line", [])
-        index = bisect.bisect_right(self._starts(document_id, "line"), offset) - 1
-        return lines[index][2] if index >= 0 else None
-
-
-class RangeLocator(Locator):
-    """A `Locator` that loads only the units around given spans, a batch of documents per query
-    (a listing of 35 k codings then reads their turns and lines, not all units of 10 k
-    documents), and forgets earlier batches so memory stays flat."""
-
-    def load_spans(self, spans: Iterable[tuple[int, int, int]]) -> None:
-        """Forget what was loaded; load the turns and lines overlapping each document's
-        (document, start, end) spans, and the turn after them (a span starting on a label)."""
-        ranges: dict[int, tuple[int, int]] = {}
-        for doc_id, start, end in spans:
-            lo, hi = ranges.get(doc_id, (start, end))
-            ranges[doc_id] = (min(lo, start), max(hi, end))
-        self._cache = {doc_id: {} for doc_id in ranges}
-        self._start_cache = {}
-        items = sorted(ranges.items())
-        for first in range(0, len(items), 100):
-            part = items[first : first + 100]
-            rows = self.session.execute(
-                select(Unit.document_id, Unit.kind, Unit.start, Unit.end, Unit.number, Unit.speaker)
-                .where(Unit.kind.in_(("turn", "line")), or_(*(
-                    and_(Unit.document_id == doc_id, Unit.start <= hi, Unit.end >= lo)
-                    for doc_id, (lo, hi) in part)))
-                .order_by(Unit.document_id, Unit.kind, Unit.start)
-            ).all()
-            for doc_id, kind, start, end, number, speaker in rows:
-                self._cache[doc_id].setdefault(kind, []).append((start, end, number, speaker))
-
-
 CHUNK = 5000
+# What a listing row holds, in `CodingRow`'s order (`asdict` of it gives the same keys).
+FIELDS = ("id", "document", "code", "coder", "start", "end", "text", "memo", "uuid", "speaker",
+          "turn", "line_start", "line_end", "anchor", "created_at")
+_CSV = ("document", "coder", "code", "start", "end", "memo")  # `coding.bulk.CSV_COLUMNS`
 
 
 def iter_codings(session: Session, flt: CodingFilter, *, chunk: int = CHUNK) -> Iterator[CodingRow]:
-    """The codings matching `flt` in listing order, read `chunk` rows at a time with only the
-    columns a listing prints."""
-    from qcode.coding.memos import coding_memo_texts
+    """The codings matching `flt` in listing order, as `CodingRow`s."""
+    for values in iter_coding_values(session, flt, chunk=chunk):
+        yield CodingRow(**dict(zip(FIELDS, values, strict=True)))
 
+
+def iter_coding_values(session: Session, flt: CodingFilter, *, chunk: int = CHUNK
+                       ) -> Iterator[tuple[Any, ...]]:
+    """The codings matching `flt` in listing order as plain tuples of `FIELDS`, read `chunk`
+    rows at a time with only the columns a listing prints; each chunk's turns and lines come
+    from range queries on the units of its documents (`coding.locate`)."""
     query = filtered_codings(session, flt).with_only_columns(
-        Coding.id, Coding.uuid, Coding.document_id, Coding.start, Coding.end, Coding.quote,
+        Coding.document_id, Coding.start, Coding.end, Coding.id, Coding.uuid, Coding.quote,
         Coding.anchor, Coding.created_at, Document.name, Code.key, coder_label(),
         maintain_column_froms=True,
     )
-    locator = RangeLocator(session)
-    result = session.execute(query.execution_options(yield_per=chunk))
-    for part in result.partitions(chunk):
-        locator.load_spans((r[2], r[3], r[4]) for r in part)
-        memos = coding_memo_texts(session, (r[0] for r in part))
-        for (id_, uuid, doc_id, start, end, quote, anchor, created_at, doc_name, code_key,
+    speaker = flt.speaker.casefold() if flt.speaker else None
+    if flt.code or flt.document:
+        yield from _sought(session, query, chunk, speaker)
+        return
+    for part, memos in _chunks(session, query, chunk):
+        units = locate(session, offset_ranges(part))
+        for (doc_id, start, end, id_, uuid, quote, anchor, created_at, doc_name, code_key,
              coder_name) in part:
-            turn, speaker = locator.turn(doc_id, start)
-            if flt.speaker and (speaker or "").casefold() != flt.speaker.casefold():
+            where = units[doc_id]
+            turn, said_by = where.turn(start)
+            if speaker is not None and (said_by or "").casefold() != speaker:
                 continue
-            yield CodingRow(
-                id=id_, uuid=uuid, document=doc_name, code=code_key, coder=coder_name,
-                start=start, end=end, text=quote, memo=memos.get(id_), speaker=speaker, turn=turn,
-                line_start=locator.line(doc_id, start),
-                line_end=locator.line(doc_id, max(start, end - 1)),
-                anchor=anchor, created_at=created_at.isoformat(timespec="seconds"),
-            )
+            yield (id_, doc_name, code_key, coder_name, start, end, quote, memos.get(id_), uuid,
+                   said_by, turn, where.line(start), where.line(max(start, end - 1)), anchor,
+                   created_at.isoformat(timespec="seconds"))
+
+
+def _sought(session: Session, query: Select[Any], chunk: int, speaker: str | None
+            ) -> Iterator[tuple[Any, ...]]:
+    """`iter_coding_values` for a listing narrowed to a code or a document: a few codings in
+    each of many documents, so each is located by index seeks (`coding.locate.seek_columns`)
+    rather than by reading its documents' turns and texts."""
+    query = query.add_columns(*seek_columns())
+    for part, memos in _chunks(session, query, chunk):
+        turns = seek_turns(session, part, 11)
+        for (_doc, start, end, id_, uuid, quote, anchor, created_at, doc_name, code_key,
+             coder_name, before, after, first, last) in part:
+            turn, said_by = turn_of(turns, start, before, after)
+            if speaker is not None and (said_by or "").casefold() != speaker:
+                continue
+            yield (id_, doc_name, code_key, coder_name, start, end, quote, memos.get(id_), uuid,
+                   said_by, turn, first, last, anchor, created_at.isoformat(timespec="seconds"))
+
+
+def iter_transfer_values(session: Session, flt: CodingFilter, *, chunk: int = CHUNK
+                         ) -> Iterator[tuple[Any, ...]]:
+    """The columns `qcode import-codings` reads (document, coder, code, start, end, memo) of the
+    codings matching `flt`, in listing order: no turns or lines are looked up unless a speaker
+    is asked for."""
+    if flt.speaker:
+        index = [FIELDS.index(c) for c in _CSV]
+        for values in iter_coding_values(session, flt, chunk=chunk):
+            yield tuple(values[i] for i in index)
+        return
+    query = filtered_codings(session, flt).with_only_columns(
+        Coding.document_id, Coding.start, Coding.end, Coding.id, Document.name, coder_label(),
+        Code.key, maintain_column_froms=True,
+    )
+    for part, memos in _chunks(session, query, chunk):
+        for _doc, start, end, id_, doc_name, coder_name, code_key in part:
+            yield doc_name, coder_name, code_key, start, end, memos.get(id_)
+
+
+def _chunks(session: Session, query: Select[Any], chunk: int
+            ) -> Iterator[tuple[Sequence[Any], dict[int, str]]]:
+    """Rows of `query` (whose fourth column is the coding's id), `chunk` at a time, streamed
+    from the cursor as plain rows, with the memo threads of each chunk's codings."""
+    from qcode.coding.memos import coding_memo_texts
+
+    # Core execution on the session's connection: plain rows, streamed from the cursor.
+    session.flush()
+    result = session.connection().execute(query.execution_options(yield_per=chunk))
+    for part in result.partitions(chunk):
+        yield part, coding_memo_texts(session, (r[3] for r in part))
 
 
 def list_codings(session: Session, flt: CodingFilter) -> list[CodingRow]:

@@ -8,14 +8,17 @@ boundaries. Text comes from the stored document, so offsets and quotes always ag
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session
 
 from qcode.coding.highlight import Mark, normalise_colour
-from qcode.coding.queries import CodingFilter, Locator, filtered_codings
+from qcode.coding.layers import coder_label
+from qcode.coding.locate import seek_columns, seek_turns, turn_of
+from qcode.coding.queries import CHUNK, CodingFilter, filtered_codings
 from qcode.corpus.documents import DocumentView, resolve_document, show_document
 from qcode.errors import UsageError
 from qcode.store.models import Code, Coder, Coding, Document
@@ -68,38 +71,52 @@ def context_around(text: str, start: int, end: int, width: int) -> tuple[str, st
 
 def retrieve(session: Session, flt: CodingFilter, *, context: int = DEFAULT_CONTEXT) -> list[Passage]:
     """Every coding matching `flt` (a code includes its descendants), in document order."""
+    return list(iter_passages(session, flt, context=context))
+
+
+def iter_passages(session: Session, flt: CodingFilter, *,
+                  context: int = DEFAULT_CONTEXT) -> Iterator[Passage]:
+    """`retrieve`, a chunk of codings at a time: their documents' texts, turns and lines are
+    read for each chunk (`coding.locate`) and let go after it."""
     if not flt.code:
         raise UsageError("name the code to retrieve")
     if not 0 <= context <= MAX_CONTEXT:
         raise UsageError(f"--context takes 0 to {MAX_CONTEXT} characters, got {context}")
-    locator = Locator(session)
-    texts: dict[int, str] = {}
-    passages = []
     colours = {key: normalise_colour(colour, key)
                for key, colour in session.execute(select(Code.key, Code.colour)).all()}
+    # The text around each coding, cut in SQL (one character more each side, for the word
+    # boundary checks of `context_around`), so no document's whole text is read.
+    low = case((Coding.start - (context + 1) > 0, Coding.start - (context + 1)), else_=0)
+    window = func.substr(Document.text, low + 1, Coding.end + context + 1 - low)
+    query = filtered_codings(session, flt).with_only_columns(
+        Coding.document_id, Coding.start, Coding.end, Coding.id, Coding.anchor, Document.name,
+        Code.key, coder_label(), low, window, *seek_columns(), maintain_column_froms=True)
+    return _passages(session, query, flt, context, colours)
+
+
+def _passages(session: Session, query: Select[Any], flt: CodingFilter, context: int,
+              colours: dict[str, str]) -> Iterator[Passage]:
     from qcode.coding.memos import coding_memo_texts
 
-    found = session.execute(filtered_codings(session, flt)).all()
-    memos = coding_memo_texts(session, (coding.id for coding, *_ in found))
-    for coding, doc_name, code_key, coder_name in found:
-        turn, speaker = locator.turn(coding.document_id, coding.start)
-        if flt.speaker and (speaker or "").casefold() != flt.speaker.casefold():
-            continue
-        if coding.document_id not in texts:
-            texts[coding.document_id] = session.execute(
-                select(Document.text).where(Document.id == coding.document_id)
-            ).scalar_one()
-        text = texts[coding.document_id]
-        before, after = context_around(text, coding.start, coding.end, context)
-        passages.append(Passage(
-            id=coding.id, document=doc_name, code=code_key, coder=coder_name,
-            start=coding.start, end=coding.end, turn=turn,
-            line_start=locator.line(coding.document_id, coding.start),
-            line_end=locator.line(coding.document_id, max(coding.start, coding.end - 1)),
-            speaker=speaker, context_before=before, text=text[coding.start:coding.end],
-            context_after=after, memo=memos.get(coding.id), anchor=coding.anchor, colour=colours[code_key],
-        ))
-    return passages
+    speaker = flt.speaker.casefold() if flt.speaker else None
+    session.flush()
+    result = session.connection().execute(query.execution_options(yield_per=CHUNK))
+    for part in result.partitions(CHUNK):
+        turns = seek_turns(session, part, 10)
+        memos = coding_memo_texts(session, (r[3] for r in part))
+        for (_doc, start, end, id_, anchor, doc_name, code_key, coder_name, low, window, before,
+             after, first, last) in part:
+            turn, said_by = turn_of(turns, start, before, after)
+            if speaker is not None and (said_by or "").casefold() != speaker:
+                continue
+            lo, hi = start - low, end - low  # the span within the window
+            left, right = context_around(window, lo, hi, context)
+            yield Passage(
+                id=id_, document=doc_name, code=code_key, coder=coder_name, start=start, end=end,
+                turn=turn, line_start=first, line_end=last, speaker=said_by,
+                context_before=left, text=window[lo:hi], context_after=right,
+                memo=memos.get(id_), anchor=anchor, colour=colours[code_key],
+            )
 
 
 def split_names(values: Iterable[str] | None) -> list[str]:
@@ -118,7 +135,7 @@ def marked_document(
     """A document and its codings by `coders` (`consensus`: the consensus layer) with `codes`
     (and the codes below them); no coders means every coder, no codes all of them."""
     from qcode.coding.codes import descendant_ids, resolve_code
-    from qcode.coding.layers import coder_label, sources_clause
+    from qcode.coding.layers import sources_clause
     from qcode.store.visibility import visible
 
     document = resolve_document(session, ref)

@@ -28,9 +28,10 @@ import functools
 import re
 from bisect import bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
-from sqlalchemy import Row, select
+from sqlalchemy import Connection, Select, select
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session
 
@@ -149,10 +150,6 @@ class _Scope:
     regions: dict[int, list[tuple[int, int]]] | None  # coded spans per document, with --code
 
 
-# A match before numbering: document name, start, end, document id, sentence number, speaker.
-_Found = tuple[str, int, int, int, int, str | None]
-
-
 def search(
     session: Session,
     query: str,
@@ -175,24 +172,57 @@ def search(
         raise UsageError("--limit must be 0 (no limit) or more")
     terms = parse_query(query)
     scope = _scope(session, code=code, where=where, exact=where_exact, document=document)
-    rows, engine = _candidates(session, terms, scope.documents)
-    texts = _texts(session, {row.document_id for row in rows})
-    patterns = [term_pattern(t) for t in terms]
-    wanted = speaker.casefold() if speaker else None
-    found: list[_Found] = []
-    for _, doc_id, number, start, end, who in rows:
-        if wanted is not None and (who or "").casefold() != wanted:
-            continue
-        name, text = texts[doc_id]
-        regions = None if scope.regions is None else scope.regions[doc_id]
-        window = match_window(text, start, end, patterns, regions)
-        if window is not None:
-            found.append((name, window[0], window[1], doc_id, number, who))
-    found.sort()
-    kept = found[:limit] if limit else found
-    hits = _hits(session, kept, texts, context)
-    documents = len({f[3] for f in found})
-    return SearchResult(query, hits, len(found), documents, engine)
+    tally = _Tally(limit, context, [term_pattern(t) for t in terms], scope.regions,
+                   speaker.casefold() if speaker else None)
+    engine = _confirm(session, terms, scope.documents, tally)
+    return SearchResult(query, _with_turns(session, tally.kept), tally.total, tally.documents,
+                        engine)
+
+
+class _Tally:
+    """Candidates confirmed on the stored text as they stream past, in document order: every
+    match counted, only the first `limit` kept (with their context, cut while the text is at
+    hand)."""
+
+    def __init__(self, limit: int, context: int, patterns: list[re.Pattern[str]],
+                 regions: dict[int, list[tuple[int, int]]] | None, speaker: str | None) -> None:
+        self.limit, self.context, self.patterns = limit, context, patterns
+        self.regions, self.speaker = regions, speaker
+        self.reset()
+
+    def reset(self) -> None:
+        self.kept: list[tuple[int, SearchHit]] = []  # (document id, hit)
+        self.total, self.seen = 0, set[int]()
+        self._line = (-1, 0, 1)  # document, offset, line there: lines counted once through a text
+
+    @property
+    def documents(self) -> int:
+        return len(self.seen)
+
+    def add(self, row: Sequence[Any], name: str, text: str) -> None:
+        _, doc_id, number, start, end, who = row
+        if self.speaker is not None and (who or "").casefold() != self.speaker:
+            return
+        regions = None if self.regions is None else self.regions[doc_id]
+        window = match_window(text, start, end, self.patterns, regions)
+        if window is None:
+            return
+        self.total += 1
+        self.seen.add(doc_id)
+        if self.limit and len(self.kept) >= self.limit:
+            return
+        low, high = window
+        _doc, counted, line = self._line if self._line[0] == doc_id else (doc_id, 0, 1)
+        line += text.count("\n", counted, low)
+        self._line = (doc_id, low, line)
+        context = self.context
+        self.kept.append((doc_id, SearchHit(
+            document=name, sentence=number, turn=None, line=line,
+            speaker=who, start=low, end=high,
+            left=text[max(0, low - context):low].translate(_BLANKS),
+            match=text[low:high].translate(_BLANKS),
+            right=text[high:high + context].translate(_BLANKS),
+        )))
 
 
 def match_window(
@@ -240,73 +270,86 @@ def _shortest(hits: list[list[tuple[int, int]]]) -> tuple[int, int] | None:
     return best
 
 
-def _candidates(
-    session: Session, terms: Sequence[Term], documents: set[int] | None
-) -> tuple[Sequence[Row[tuple[int, int, int, int, int, str | None]]], str]:
-    """Candidate sentences: from the FTS5 index where there is one, else from a scan."""
+ROWS = 5000  # candidate sentences fetched at a time
+TEXTS = 50  # documents whose texts are held at once
+
+
+def _confirm(session: Session, terms: Sequence[Term], documents: set[int] | None,
+             tally: _Tally) -> str:
+    """Confirm every candidate sentence into `tally`: from the FTS index where there is one,
+    else from a scan; which engine was used."""
     from qcode.store.fulltext import engine_name, is_ready, matching_ids
 
-    query = select(Unit.id, Unit.document_id, Unit.number, Unit.start, Unit.end, Unit.speaker).where(
-        Unit.kind == "sentence"
-    )
+    query = (select(Unit.id, Unit.document_id, Unit.number, Unit.start, Unit.end, Unit.speaker)
+             .join(Document, Document.id == Unit.document_id).where(Unit.kind == "sentence")
+             .order_by(Document.name, Unit.start))
     if documents is not None:
         if not documents:
-            return [], "scan"
+            return "scan"
         query = query.where(Unit.document_id.in_(sorted(documents)))
     connection = session.connection()
     if is_ready(connection):
         ids = matching_ids(connection, [(t.tokens, t.prefix) for t in terms])
         try:
             with connection.begin_nested():
-                return connection.execute(query.where(Unit.id.in_(ids))).all(), engine_name(connection)
+                _stream(connection, query.where(Unit.id.in_(ids)), tally)
+                return engine_name(connection)
         except (OperationalError, ProgrammingError):
-            pass  # an expression the index refuses: the scan below finds the same rows, more slowly
+            tally.reset()  # an expression the index refuses: the scan finds the same rows
     patterns = prefilter_patterns(terms)
     containing = select(Document.id).where(*(Document.text.regexp_match(p) for p in patterns))
-    return connection.execute(query.where(Unit.document_id.in_(containing))).all(), "scan"
+    _stream(connection, query.where(Unit.document_id.in_(containing)), tally)
+    return "scan"
 
 
-def _texts(session: Session, ids: set[int]) -> dict[int, tuple[str, str]]:
-    if not ids:
-        return {}
-    rows = session.connection().execute(
+def _stream(connection: Connection, query: Select[Any], tally: _Tally) -> None:
+    """Candidates `ROWS` at a time, confirmed `TEXTS` documents at a time, each text read once
+    for them and let go."""
+    # Options on the statement: the connection's own would stay set for what follows.
+    result = connection.execute(query.execution_options(yield_per=ROWS))
+    for part in result.partitions(ROWS):
+        held: list[Any] = []
+        documents: set[int] = set()
+        for row in part:
+            if row[1] not in documents and len(documents) == TEXTS:
+                _confirm_rows(connection, held, documents, tally)
+                held, documents = [], set()
+            held.append(row)
+            documents.add(row[1])
+        _confirm_rows(connection, held, documents, tally)
+
+
+def _confirm_rows(connection: Connection, rows: list[Any], documents: set[int],
+                  tally: _Tally) -> None:
+    if not rows:
+        return
+    texts = _texts(connection, documents)
+    for row in rows:
+        name, text = texts[row[1]]
+        tally.add(row, name, text)
+
+
+def _texts(connection: Connection, ids: set[int]) -> dict[int, tuple[str, str]]:
+    rows = connection.execute(
         select(Document.id, Document.name, Document.text).where(Document.id.in_(sorted(ids)))
     ).all()
     return {doc_id: (name, text) for doc_id, name, text in rows}
 
 
-def _hits(
-    session: Session, kept: list[_Found], texts: dict[int, tuple[str, str]], context: int
-) -> list[SearchHit]:
-    """Turn and line numbers and context for the rows shown."""
-    doc_ids = sorted({f[3] for f in kept})
+def _with_turns(session: Session, kept: list[tuple[int, SearchHit]]) -> list[SearchHit]:
+    """The kept hits with the number of the turn holding each."""
+    doc_ids = sorted({doc_id for doc_id, _ in kept})
     turns: dict[int, tuple[list[int], list[tuple[int, int]]]] = {d: ([], []) for d in doc_ids}
-    if doc_ids:
+    for first in range(0, len(doc_ids), 500):
         rows = session.connection().execute(
             select(Unit.document_id, Unit.start, Unit.end, Unit.number)
-            .where(Unit.kind == "turn", Unit.document_id.in_(doc_ids))
+            .where(Unit.kind == "turn", Unit.document_id.in_(doc_ids[first:first + 500]))
             .order_by(Unit.document_id, Unit.start, Unit.number)
         ).all()
         for doc_id, start, end, number in rows:
             turns[doc_id][0].append(start)
             turns[doc_id][1].append((end, number))
-    hits = []
-    # `kept` runs document by document in text order, so lines are counted once through each text.
-    line, counted, previous = 1, 0, None
-    for name, start, end, doc_id, sentence, speaker in kept:
-        text = texts[doc_id][1]
-        if doc_id != previous:
-            line, counted, previous = 1, 0, doc_id
-        line += text.count("\n", counted, start)
-        counted = start
-        hits.append(SearchHit(
-            document=name, sentence=sentence, turn=_turn_at(turns[doc_id], start), line=line,
-            speaker=speaker, start=start, end=end,
-            left=text[max(0, start - context):start].translate(_BLANKS),
-            match=text[start:end].translate(_BLANKS),
-            right=text[end:end + context].translate(_BLANKS),
-        ))
-    return hits
+    return [replace(hit, turn=_turn_at(turns[doc_id], hit.start)) for doc_id, hit in kept]
 
 
 def _turn_at(turns: tuple[list[int], list[tuple[int, int]]], offset: int) -> int | None:

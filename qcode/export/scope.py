@@ -17,9 +17,9 @@ from typing import Any
 from sqlalchemy import Row, Select, select
 from sqlalchemy.orm import QueryableAttribute, Session
 
+from qcode.coding.locate import DocumentUnits, locate, offset_ranges
 from qcode.coding.queries import CodingFilter, filtered_codings
 from qcode.errors import NotFoundError
-from qcode.export.locate import DocumentUnits, locate, offset_ranges
 from qcode.store.models import Case, CaseAttribute, Code, Coding, Document
 
 CHUNK = 5_000  # rows fetched at a time
@@ -214,7 +214,7 @@ def chunks(
     for first in range(0, len(ids), DOCUMENT_BATCH):
         batch = statement.where(Coding.document_id.in_(ids[first : first + DOCUMENT_BATCH]))
         # Core execution on the session's connection: plain rows, streamed from the cursor.
-        result = session.connection().execution_options(stream_results=True).execute(batch)
+        result = session.connection().execute(batch.execution_options(stream_results=True))
         for part in result.partitions(CHUNK):
             if not (located or speaker is not None):
                 yield part, {}

@@ -189,8 +189,12 @@ def _codings(conn: Connection, doc_id: int, name: str, text: str) -> Iterator[Fi
                               f"{name}: the text at c{start}-{end} is no longer the coding's quote")
 
 
-def _latest_events(conn: Connection, where: Any) -> dict[int, str | None]:
-    """target_id → after_json of the newest event matching `where`."""
+def _latest_events(conn: Connection, where: Any, single: str) -> dict[int, dict[str, Any] | None]:
+    """target_id -> the state after the newest event about it (None: removed), from one-row
+    events matching `where` and the compact events of target type `single`
+    (`store.compact_events`), whichever is newer."""
+    from qcode.store.compact_events import latest_states
+
     newest = (
         # `offline:` events are a coder's history from elsewhere, not the state of these rows.
         select(func.max(Event.id).label("id"))
@@ -198,9 +202,15 @@ def _latest_events(conn: Connection, where: Any) -> dict[int, str | None]:
         .group_by(Event.target_id).subquery()
     )
     rows = conn.execute(
-        select(Event.target_id, Event.after_json).join(newest, newest.c.id == Event.id)
+        select(Event.target_id, Event.id, Event.after_json).join(newest, newest.c.id == Event.id)
     ).all()
-    return {int(target): after for target, after in rows}
+    found: dict[int, tuple[int, dict[str, Any] | None]] = {
+        int(target): (event_id, json.loads(after) if after else None)
+        for target, event_id, after in rows}
+    for event_id, target, state in latest_states(conn, single):
+        if target not in found or found[target][0] < event_id:
+            found[target] = (event_id, state)
+    return {target: state for target, (_, state) in found.items()}
 
 
 def _events(conn: Connection) -> Iterator[Finding]:
@@ -209,14 +219,13 @@ def _events(conn: Connection) -> Iterator[Finding]:
 
 
 def _coding_events(conn: Connection) -> Iterator[Finding]:
-    latest = _latest_events(conn, Event.target_type == "coding")
+    latest = _latest_events(conn, Event.target_type == "coding", "coding")
     rows = {
         r.id: r for r in conn.execute(
             select(Coding.id, Coding.document_id, Coding.code_id, Coding.coder_id, Coding.layer)
         ).all()
     }
-    for coding_id, after_json in sorted(latest.items()):
-        after = json.loads(after_json) if after_json else None
+    for coding_id, after in sorted(latest.items()):
         row = rows.get(coding_id)
         if after is None and row is not None:
             yield Finding("events", "error", "codings", coding_id,
@@ -236,10 +245,9 @@ def _coding_events(conn: Connection) -> Iterator[Finding]:
 
 
 def _memo_events(conn: Connection) -> Iterator[Finding]:
-    latest = _latest_events(conn, Event.target_type.like("memo:%"))
+    latest = _latest_events(conn, Event.target_type.like("memo:%"), "memo:coding")
     texts = dict(conn.execute(select(Memo.id, Memo.text)).tuples().all())
-    for memo_id, after_json in sorted(latest.items()):
-        after = json.loads(after_json) if after_json else None
+    for memo_id, after in sorted(latest.items()):
         text = texts.get(memo_id)
         if after is None and text is not None:
             yield Finding("events", "error", "memos", memo_id,

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import delete, func, select, update
 
 from qcode.coding.bulk import import_codings, read_codings_csv
 from qcode.coding.history import redo, undo
 from qcode.errors import QcodeError
+from qcode.store.compact_events import unpack
 from qcode.store.models import Coding, Event, Memo
 from tests.coding.test_bulk import GOOD, _csv, count, make_project, open_session
 from tests.conftest import Cli
@@ -41,10 +41,14 @@ def _memos(db: Path) -> list[tuple[object, ...]]:
 
 def test_import_events_hold_ids_and_span_not_the_quote(imported: Path) -> None:
     with open_session(imported, write=False) as s:
-        afters = [json.loads(a) for a in s.execute(
-            select(Event.after_json).where(Event.action == "import-coding")).scalars()]
+        events = s.execute(select(Event.target_type, Event.target_id, Event.after_json)
+                           .where(Event.action == "import-coding")).all()
         quotes = list(s.execute(select(Coding.quote)).scalars())
-    assert len(afters) == 3
+        ids = sorted(s.execute(select(Coding.id)).scalars())
+    # One event per coder (ana, bob, zoe) for the chunk, none with a target of its own.
+    assert [(kind, target) for kind, target, _ in events] == [("codings", None)] * 3
+    afters = [a for *_, after in events for a in unpack(after)]
+    assert sorted(a["id"] for a in afters) == ids
     assert all("quote" not in a and "prefix" not in a and {"id", "uuid", "start", "end"} <= set(a)
                for a in afters)
     assert "Ни" in quotes
@@ -57,12 +61,19 @@ def test_undo_then_redo_gives_back_the_same_rows(imported: Path) -> None:
         assert undo(s, "pi").changes == 5
     with open_session(imported, write=False) as s:
         assert count(s, Coding) == 0 and count(s, Memo) == 0
-        undos = s.execute(select(Event.before_json, Event.after_json, Event.summary)
-                          .where(Event.action == "undo")).all()
-    # The audit trail names each change and whose row it was; the state is in the batch it undoes.
-    assert len(undos) == 5 and all(a is None and json.loads(b)["present"] for b, a, _ in undos)
-    assert all(set(json.loads(b)) <= {"present", "document_id", "code_id", "coder_id"} for b, _, _ in undos)
-    assert any(summary.startswith("undo import-coding int_001.txt c58-86") for *_, summary in undos)
+        undos = s.execute(select(Event.target_type, Event.before_json, Event.after_json,
+                                 Event.summary).where(Event.action == "undo")).all()
+    # The audit trail names each row removed and whose it was, one event for the memos and one
+    # for the codings; the state is in the batch it undoes.
+    assert [kind for kind, *_ in undos] == ["memos:coding", "codings", "codings", "codings"]
+    assert all(a is None for _, _, a, _ in undos)
+    rows = [row for _, b, _, _ in undos for row in unpack(b)]
+    assert len(rows) == 5 and sorted(r["id"] for r in rows[2:]) == [c[0] for c in codings]
+    assert all(set(r) <= {"id", "memo_id", "document_id", "code_id", "coder_id"} for r in rows)
+    assert {u[3] for u in undos[1:]} == {
+        "undo import-coding (ana) 1 coding in int_001.txt: diaspora",
+        "undo import-coding (bob) 1 coding in int_001.txt: barriers",
+        "undo import-coding (zoe) 1 coding in int_002.md: owner_emigration"}
     with open_session(imported) as s:
         assert redo(s, "pi").changes == 5
     assert _codings(imported) == codings and _memos(imported) == memos
@@ -111,3 +122,28 @@ def test_insert_new_skips_rows_another_coder_inserted_first(pg_url: str) -> None
     finally:
         meta.drop_all(engine)
         engine.dispose()
+
+
+def _check_errors(db: Path) -> list[str]:
+    from qcode.store.maintenance import check
+
+    with open_session(db, write=False) as s:
+        report = check(s)
+    return [f.message for f in report.findings if f.severity == "error"]
+
+
+def test_db_check_follows_compact_events_through_undo_and_redo(imported: Path) -> None:
+    assert _check_errors(imported) == []
+    with open_session(imported) as s:
+        undo(s, "pi")
+    assert _check_errors(imported) == []
+    with open_session(imported) as s:
+        redo(s, "pi")
+    assert _check_errors(imported) == []
+    with open_session(imported) as s:
+        victim = s.execute(select(Memo.id)).scalars().first()
+        s.execute(delete(Memo).where(Memo.id == victim))
+        s.execute(delete(Coding).where(Coding.id == s.execute(select(func.min(Coding.id))).scalar()))
+    assert sorted(_check_errors(imported)) == [
+        "the log says this coding exists, but it is not in the store",
+        "the log says this memo entry exists, but it is not in the store"]

@@ -178,9 +178,10 @@ def test_import_loads_every_row_in_one_undoable_batch(db: Path, tmp_path: Path) 
         memos = coding_memo_texts(s, [r[0] for r in found])
         rows = [(memos.get(i), quote, name) for i, quote, name in found]
         events = s.execute(select(Event.actor, Event.action, Event.batch)
-                           .where(Event.target_type == "coding")).all()
+                           .where(Event.target_type == "codings")).all()
     assert rows[1] == ("=SUM(A1)", "Ни", "bob")
     assert rows[2] == ("two\nlines, Ћирилица 🙂", "Interviewer", "zoe")
+    # One event for each coder's codings.
     assert set(events) == {("pi", "import-coding", "b-1")} and len(events) == 3
 
     from qcode.coding.history import undo

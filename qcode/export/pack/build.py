@@ -10,6 +10,7 @@ codings and entries she removed, and her log, for `pack import` in the main proj
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -214,6 +215,21 @@ def _memos(session: Session, coder: Coder, doc_uuid: dict[int, str], code_uuid: 
     return out
 
 
+def _one_row(event: Event) -> Iterator[tuple[str, str | None, str | None]]:
+    """(target type, before, after) of each row an event names: a package carries one-row
+    events, so a compact one (`store.compact_events`) is spelled out row by row."""
+    from qcode.store.compact_events import COMPACT, unpack
+
+    if event.target_type not in COMPACT:
+        yield event.target_type, event.before_json, event.after_json
+        return
+    single = COMPACT[event.target_type][0]
+    for state in unpack(event.before_json):
+        yield single, json.dumps(state, ensure_ascii=False), None
+    for state in unpack(event.after_json):
+        yield single, None, json.dumps(state, ensure_ascii=False)
+
+
 def _history(session: Session, coder: Coder, codings: list[dict[str, Any]],
              memos: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[str], list[str]]:
     """Her logged actions on codings and memo entries, and the UUIDs of those she removed."""
@@ -227,19 +243,20 @@ def _history(session: Session, coder: Coder, codings: list[dict[str, Any]],
         select(Event).where(Event.actor.in_(names_of(session, coder.name)),
                             Event.action.in_(LOGGED)).order_by(Event.id)
     ).scalars():
-        before = json.loads(event.before_json) if event.before_json else None
-        after = json.loads(event.after_json) if event.after_json else None
-        target = (after or before or {}).get("uuid")
-        is_coding, is_memo = event.target_type == "coding", event.target_type.startswith("memo:")
-        if not target or not (is_coding or is_memo):
-            continue
-        if target not in present:
-            if after is not None:
-                continue  # a row outside the package (another document, another coder's)
-            (removed_codings if is_coding else removed_memos).add(target)
-        events.append({"batch": event.batch, "at": _time(event.at), "actor": event.actor,
-                       "action": event.action, "target_type": event.target_type, "target": target,
-                       "before": event.before_json, "after": event.after_json,
-                       "summary": event.summary, "undoes": event.undoes})
+        for kind, before_json, after_json in _one_row(event):
+            before = json.loads(before_json) if before_json else None
+            after = json.loads(after_json) if after_json else None
+            target = (after or before or {}).get("uuid")
+            is_coding, is_memo = kind == "coding", kind.startswith("memo:")
+            if not target or not (is_coding or is_memo):
+                continue
+            if target not in present:
+                if after is not None:
+                    continue  # a row outside the package (another document, another coder's)
+                (removed_codings if is_coding else removed_memos).add(target)
+            events.append({"batch": event.batch, "at": _time(event.at), "actor": event.actor,
+                           "action": event.action, "target_type": kind, "target": target,
+                           "before": before_json, "after": after_json,
+                           "summary": event.summary, "undoes": event.undoes})
     # Removed means removed now: a coding untagged and then restored by undo is present.
     return events, sorted(removed_codings - present), sorted(removed_memos - present)

@@ -4,9 +4,9 @@ Turns: for each document in the chunk, one range query reads the turns overlappi
 offsets in it, through the `(document_id, kind, start)` index; never every unit of every
 document. Lines: line units are the text's lines as an editor numbers them (`corpus.segmentation`),
 so they are counted from the document's text, read once per document and chunk, which costs far
-less than reading its line units. The answers are those of `qcode.coding.queries.Locator` (what
-`qcode codings` prints): the turn containing a coding's start, else the next turn (a coding that
-starts on a speaker label), and the line containing an offset.
+less than reading its line units. The one locator of `qcode codings`, `retrieve` and the exports:
+the turn containing a coding's start, else the next turn (a coding that starts on a speaker
+label), and the line containing an offset.
 """
 
 from __future__ import annotations
@@ -19,10 +19,10 @@ from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Select, and_, bindparam, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from qcode.corpus.segmentation import line_starts
-from qcode.store.models import Document, Unit
+from qcode.store.models import Coding, Document, Unit
 
 BATCH = 50  # documents a query: texts held at once, and terms of the turns' range query
 _NEXT_TURN = (
@@ -43,6 +43,7 @@ class DocumentUnits:
     turn_ends: list[int] = field(default_factory=list)
     turns: list[tuple[int, str | None]] = field(default_factory=list)
     line_starts: list[int] = field(default_factory=list)
+    text: str | None = None  # kept when `locate(..., texts=True)`
     _after: tuple[int | None, str | None] | None = None
 
     def turn(self, offset: int) -> tuple[int | None, str | None]:
@@ -81,9 +82,10 @@ _NEAR: dict[int, Select[Any]] = {}
 _TEXTS = select(Document.id, Document.text).where(Document.id.in_(bindparam("ids", expanding=True)))
 
 
-def locate(session: Session, ranges: dict[int, tuple[int, int]]) -> dict[int, DocumentUnits]:
+def locate(session: Session, ranges: dict[int, tuple[int, int]], *,
+           texts: bool = False) -> dict[int, DocumentUnits]:
     """Turns and lines of each document around its `(lo, hi)` offset range, a few dozen
-    documents a query."""
+    documents a query; `texts` keeps each document's text too."""
     found = {doc_id: DocumentUnits(session, doc_id, hi) for doc_id, (_, hi) in ranges.items()}
     connection = session.connection()
     items = list(ranges.items())
@@ -99,6 +101,8 @@ def locate(session: Session, ranges: dict[int, tuple[int, int]]) -> dict[int, Do
             units.turns.append((number, speaker))
         for doc_id, text in connection.execute(_TEXTS, {"ids": [doc_id for doc_id, _ in batch]}):
             found[doc_id].line_starts = line_starts(text)
+            if texts:
+                found[doc_id].text = text
     return found
 
 
@@ -117,3 +121,61 @@ def offset_ranges(rows: Iterable[Sequence[Any]]) -> dict[int, tuple[int, int]]:
 
 
 _DOCUMENT, _START, _END = itemgetter(0), itemgetter(1), itemgetter(2)
+
+
+# --- one index seek per coding ------------------------------------------------------------------
+#
+# A listing of one code's codings touches a few spans in each of thousands of documents: there,
+# the turn before each coding's start (and the one after it), and the line units at its start
+# and end, are each found by one seek on the `(document_id, kind, start)` index, inside the
+# listing's own statement; the chosen turns are then read by id, a chunk at a time.
+
+
+def _unit_before(kind: str, offset: Any, column: str) -> Any:
+    """The `column` of the last `kind` unit of the coding's document starting at or before
+    `offset` (a correlated scalar subquery)."""
+    unit = aliased(Unit)
+    return (select(getattr(unit, column))
+            .where(unit.document_id == Coding.document_id, unit.kind == kind, unit.start <= offset)
+            .order_by(unit.start.desc()).limit(1).correlate(Coding).scalar_subquery())
+
+
+def _turn_after(offset: Any) -> Any:
+    unit = aliased(Unit)
+    return (select(unit.id)
+            .where(unit.document_id == Coding.document_id, unit.kind == "turn", unit.start > offset)
+            .order_by(unit.start).limit(1).correlate(Coding).scalar_subquery())
+
+
+def seek_columns() -> list[Any]:
+    """Columns to add to a select of codings: turn before, turn after (unit ids), line at the
+    start and line at the last character (line numbers)."""
+    return [_unit_before("turn", Coding.start, "id"), _turn_after(Coding.start),
+            _unit_before("line", Coding.start, "number"),
+            _unit_before("line", Coding.end - 1, "number")]
+
+
+_TURNS = (select(Unit.id, Unit.end, Unit.number, Unit.speaker)
+          .where(Unit.id.in_(bindparam("ids", expanding=True))))
+
+
+def seek_turns(session: Session, rows: Sequence[Sequence[Any]], before: int
+               ) -> dict[int, tuple[int, int, str | None]]:
+    """id -> (end, number, speaker) of the turns named in columns `before` and `before + 1`."""
+    ids = sorted({r[i] for r in rows for i in (before, before + 1) if r[i] is not None})
+    found: dict[int, tuple[int, int, str | None]] = {}
+    connection = session.connection()
+    for first in range(0, len(ids), 900):
+        for id_, end, number, speaker in connection.execute(_TURNS, {"ids": ids[first:first + 900]}):
+            found[id_] = (end, number, speaker)
+    return found
+
+
+def turn_of(turns: dict[int, tuple[int, int, str | None]], offset: int, before: int | None,
+            after: int | None) -> tuple[int | None, str | None]:
+    """`DocumentUnits.turn` from the seeks: the turn before if it holds `offset`, else the next."""
+    if before is not None and offset < turns[before][0]:
+        return turns[before][1], turns[before][2]
+    if after is not None:
+        return turns[after][1], turns[after][2]
+    return None, None
