@@ -129,9 +129,11 @@ def _import_files(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from qcode.cli.state import transaction
-    from qcode.corpus.cases import lookup_case_row
+    from qcode.corpus.cases import CaseCache, lookup_case_row
     from qcode.corpus.importing import read_file, store_document, summarise
     from qcode.errors import InputError
+
+    cases = CaseCache()
 
     counts = {"imported": 0, "updated": 0, "unchanged": 0, "words": 0}
     columns = (TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
@@ -146,8 +148,13 @@ def _import_files(
             try:
                 parsed = read_file(path, options)
                 row = lookup_case_row(case_map, path.name) if case_map else None
-                with transaction(write=True) as session:
-                    outcome = store_document(session, path, parsed, options, row)
+                try:
+                    with transaction(write=True) as session:
+                        outcome = store_document(session, path, parsed, options, row, cases)
+                except BaseException:
+                    cases.discard()  # the file's transaction was rolled back: so are its cases
+                    raise
+                cases.commit()
             except InputError as exc:
                 failures.append(str(exc))
                 error(str(exc), on=on)

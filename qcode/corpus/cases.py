@@ -7,7 +7,7 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from qcode.errors import InputError
@@ -99,22 +99,56 @@ def lookup_case_row(mapping: dict[str, CaseRow], document_name: str) -> CaseRow 
     return mapping.get(Path(document_name).stem)
 
 
-def ensure_case(session: Session, row: CaseRow) -> int:
+class CaseCache:
+    """The cases an import has already written, as committed: a file whose case is known with
+    the same attributes needs no statement. Entries written in a transaction are `staged` and
+    become known only when the caller `commit`s, so a rolled-back file leaves no stale id."""
+
+    def __init__(self) -> None:
+        self._known: dict[str, tuple[int, dict[str, str | None]]] = {}
+        self._staged: dict[str, tuple[int, dict[str, str | None]]] = {}
+
+    def hit(self, row: CaseRow) -> int | None:
+        found = self._known.get(row.case)
+        if found is None or any(found[1].get(k, _ABSENT) != v for k, v in row.attributes.items()):
+            return None
+        return found[0]
+
+    def stage(self, name: str, case_id: int, attributes: dict[str, str | None]) -> None:
+        self._staged[name] = (case_id, attributes)
+
+    def commit(self) -> None:
+        self._known.update(self._staged)
+        self._staged.clear()
+
+    def discard(self) -> None:
+        self._staged.clear()
+
+
+_ABSENT = object()
+
+
+def ensure_case(session: Session, row: CaseRow, cache: CaseCache | None = None) -> int:
     """The id of the row's case (created if new), with its attributes set; Core statements only,
-    since the importer runs this once per file."""
+    since the importer runs this once per file (and, with a `cache`, none for a case it wrote
+    before with the same attributes)."""
+    if cache is not None and (known := cache.hit(row)) is not None:
+        return known
     case_id = session.execute(select(Case.id).where(Case.name == row.case)).scalar()
+    existing: dict[str, str | None] = {}
     if case_id is None:
-        case = Case(name=row.case)
-        session.add(case)
-        session.flush()
-        case_id = case.id
+        made = session.connection().execute(insert(Case).values(name=row.case))
+        case_id = int(made.inserted_primary_key[0])  # type: ignore[index]
+    else:
+        existing = {
+            name: value
+            for name, value in session.execute(
+                select(CaseAttribute.name, CaseAttribute.value).where(CaseAttribute.case_id == case_id)
+            ).all()
+        }
+    if cache is not None:
+        cache.stage(row.case, case_id, {**existing, **row.attributes})
     table = CaseAttribute.__table__
-    existing = {
-        name: value
-        for name, value in session.execute(
-            select(CaseAttribute.name, CaseAttribute.value).where(CaseAttribute.case_id == case_id)
-        ).all()
-    }
     new = [
         {"case_id": case_id, "name": name, "value": value}
         for name, value in row.attributes.items()

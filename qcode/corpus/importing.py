@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from qcode.corpus.cases import CaseRow, ensure_case
+from qcode.corpus.cases import CaseCache, CaseRow, ensure_case
 from qcode.corpus.ingest.base import ParsedDocument, SpeakerPolicy
 from qcode.corpus.text import count_words as count_words
 from qcode.errors import InputError
@@ -212,8 +212,10 @@ def store_document(
     parsed: ParsedDocument,
     options: ImportOptions,
     case_row: CaseRow | None = None,
+    cases: CaseCache | None = None,
 ) -> ImportOutcome:
-    """Insert or update one parsed document with its units, case and attributes."""
+    """Insert or update one parsed document with its units, case and attributes (`cases`: the
+    import's cache of the cases it wrote, committed by the caller with each file)."""
     from qcode.corpus.text import sha256_text
 
     name = path.name
@@ -223,7 +225,7 @@ def store_document(
     turns = sum(1 for t in parsed.turns if t.speaker is not None)
     if doc is not None and doc.sha256 == digest:
         if case_row is not None or parsed.metadata.get("case"):
-            _apply_case(session, doc, parsed.metadata, case_row)
+            _apply_case(session, doc, parsed.metadata, case_row, cases)
         return ImportOutcome(name, "unchanged", doc.words, turns, tuple(parsed.warnings))
     if doc is not None and not options.update:
         from qcode.corpus.text import normalise
@@ -260,7 +262,7 @@ def store_document(
     session.flush()
     _insert_units(session, doc.id, parsed)
     fulltext.index_document(session.connection(), doc.id, parsed.text)
-    _apply_case(session, doc, parsed.metadata, case_row)
+    _apply_case(session, doc, parsed.metadata, case_row, cases)
     return ImportOutcome(
         name, status, words, turns, tuple(parsed.warnings), reanchored, orphaned
     )
@@ -286,7 +288,8 @@ def _insert_units(session: Session, document_id: int, parsed: ParsedDocument) ->
 
 
 def _apply_case(
-    session: Session, doc: Document, metadata: dict[str, Any], case_row: CaseRow | None
+    session: Session, doc: Document, metadata: dict[str, Any], case_row: CaseRow | None,
+    cases: CaseCache | None,
 ) -> None:
     if case_row is None:
         case_name = metadata.get("case")
@@ -296,7 +299,7 @@ def _apply_case(
             str(k): v for k, v in metadata.items() if k not in _DOCUMENT_KEYS and _scalar(v)
         }
         case_row = CaseRow(case=str(case_name), attributes={k: _text(v) for k, v in attrs.items()})
-    doc.case_id = ensure_case(session, case_row)
+    doc.case_id = ensure_case(session, case_row, cases)
 
 
 def _reanchor_codings(session: Session, doc: Document, new_text: str) -> tuple[int, int]:
