@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -91,6 +91,8 @@ BOTH_STORES = (
     "tests/cli/test_search_cli.py",
     "tests/cli/test_pack_cli.py",
     "tests/cli/test_team_cli.py",
+    "tests/export/",
+    "tests/refi/",
 )
 STORES = ("sqlite", "postgresql")
 
@@ -121,6 +123,8 @@ def cli(tmp_path: Path, store: str, request: pytest.FixtureRequest) -> Cli:
 
 
 _PROJECTS: dict[Path, Path | str] = {}
+# The `other_db` fixture: a name gives another project not yet made, on the test's store.
+OtherDb = Callable[[str], Path | str]
 
 
 @pytest.fixture
@@ -212,20 +216,44 @@ def pg_url() -> Iterator[str]:
 def pg_schema(pg_url: str) -> Iterator[str]:
     """A URL naming a schema of its own (made by `qcode init` or `create_project`) in the
     session's database; dropped afterwards. Suites running at once never meet."""
-    from sqlalchemy import create_engine, text
-
-    from qcode.store.engine import _ENGINES
     from qcode.store.postgres import with_schema
 
     name = f"t_{uuid.uuid4().hex[:12]}"
-    url = with_schema(pg_url, name)
-    yield url
+    yield with_schema(pg_url, name)
+    _drop_schema(pg_url, name)
+
+
+def _drop_schema(pg_url: str, name: str) -> None:
+    from sqlalchemy import create_engine, text
+
+    from qcode.store.engine import _ENGINES
+
     for key in [k for k in _ENGINES if name in k]:
         _ENGINES.pop(key).dispose()
     engine = create_engine(pg_url)
     with engine.begin() as conn:
         conn.execute(text(f'DROP SCHEMA IF EXISTS "{name}" CASCADE'))
     engine.dispose()
+
+
+@pytest.fixture
+def other_db(tmp_path: Path, store: str, request: pytest.FixtureRequest) -> Iterator[OtherDb]:
+    """Another project not yet made, on the test's store: `other_db("fresh")` is
+    `tmp_path/fresh/qcode.db`, or on PostgreSQL the URL of a schema of its own (dropped afterwards)."""
+    from qcode.store.postgres import with_schema
+
+    made: list[str] = []
+    pg_url = request.getfixturevalue("pg_url") if store == "postgresql" else ""
+
+    def make(name: str) -> Path | str:
+        if not pg_url:
+            return tmp_path / name / "qcode.db"
+        made.append(f"t_{uuid.uuid4().hex[:12]}")
+        return with_schema(pg_url, made[-1])
+
+    yield make
+    for name in made:
+        _drop_schema(pg_url, name)
 
 
 @pytest.fixture
