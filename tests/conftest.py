@@ -68,12 +68,15 @@ def _isolate_env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 # The suites that run on both stores (each test twice: `[sqlite]` and `[postgresql]`): the core of
 # coding, review (rounds, the blind rule, consensus, units and agreement read from the store),
-# the store itself, the codebook, and a representative CLI subset (tagging, undo, the roster,
-# bulk changes, listings, search, retrieval, statistics, codebook loading and editing, the
-# interactive session, packages, team logins). The rest (ingest readers, REFI, exports against
-# golden files, the TUI, pure statistics, the terminal sweep) goes through the same portable SQL
-# and stays on SQLite, so the whole suite keeps well under 12 minutes on two cores. A test that
-# looks inside the SQLite file itself is marked `sqlite_only`. See docs/team.md.
+# the store itself, the codebook, the exports and the report (tests/export/: the export project
+# is built afresh in each PostgreSQL test's schema), REFI-QDA import and export (tests/refi/:
+# a second project, from `other_db`, lives on the same store), and a representative CLI subset
+# (tagging, undo, the roster, bulk changes, listings, search, retrieval, statistics, codebook
+# loading and editing, the interactive session, packages, team logins). The golden files are
+# checked on SQLite by tests/export/test_golden.py and on PostgreSQL by test_postgres.py. The
+# rest (ingest readers, the TUI, pure statistics, the terminal sweep) goes through the same
+# portable SQL and stays on SQLite, so the whole suite keeps well under 12 minutes on two cores.
+# A test that looks inside the SQLite file itself is marked `sqlite_only`. See docs/team.md.
 BOTH_STORES = (
     "tests/coding/",
     "tests/review/",
