@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,12 +68,15 @@ def _isolate_env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 # The suites that run on both stores (each test twice: `[sqlite]` and `[postgresql]`): the core of
 # coding, review (rounds, the blind rule, consensus, units and agreement read from the store),
-# the store itself, the codebook, and a representative CLI subset (tagging, undo, the roster,
-# bulk changes, listings, search, retrieval, statistics, codebook loading and editing, the
-# interactive session, packages, team logins). The rest (ingest readers, REFI, exports against
-# golden files, the TUI, pure statistics, the terminal sweep) goes through the same portable SQL
-# and stays on SQLite, so the whole suite keeps well under 12 minutes on two cores. A test that
-# looks inside the SQLite file itself is marked `sqlite_only`. See docs/team.md.
+# the store itself, the codebook, the exports and the report (tests/export/: the export project
+# is built afresh in each PostgreSQL test's schema), REFI-QDA import and export (tests/refi/:
+# a second project, from `other_db`, lives on the same store), and a representative CLI subset
+# (tagging, undo, the roster, bulk changes, listings, search, retrieval, statistics, codebook
+# loading and editing, the interactive session, packages, team logins). The golden files are
+# checked on SQLite by tests/export/test_golden.py and on PostgreSQL by test_postgres.py. The
+# rest (ingest readers, the TUI, pure statistics, the terminal sweep) goes through the same
+# portable SQL and stays on SQLite, so the whole suite keeps well under 12 minutes on two cores.
+# A test that looks inside the SQLite file itself is marked `sqlite_only`. See docs/team.md.
 BOTH_STORES = (
     "tests/coding/",
     "tests/review/",
@@ -91,6 +94,8 @@ BOTH_STORES = (
     "tests/cli/test_search_cli.py",
     "tests/cli/test_pack_cli.py",
     "tests/cli/test_team_cli.py",
+    "tests/export/",
+    "tests/refi/",
 )
 STORES = ("sqlite", "postgresql")
 
@@ -121,6 +126,8 @@ def cli(tmp_path: Path, store: str, request: pytest.FixtureRequest) -> Cli:
 
 
 _PROJECTS: dict[Path, Path | str] = {}
+# The `other_db` fixture: a name gives another project not yet made, on the test's store.
+OtherDb = Callable[[str], Path | str]
 
 
 @pytest.fixture
@@ -212,20 +219,44 @@ def pg_url() -> Iterator[str]:
 def pg_schema(pg_url: str) -> Iterator[str]:
     """A URL naming a schema of its own (made by `qcode init` or `create_project`) in the
     session's database; dropped afterwards. Suites running at once never meet."""
-    from sqlalchemy import create_engine, text
-
-    from qcode.store.engine import _ENGINES
     from qcode.store.postgres import with_schema
 
     name = f"t_{uuid.uuid4().hex[:12]}"
-    url = with_schema(pg_url, name)
-    yield url
+    yield with_schema(pg_url, name)
+    _drop_schema(pg_url, name)
+
+
+def _drop_schema(pg_url: str, name: str) -> None:
+    from sqlalchemy import create_engine, text
+
+    from qcode.store.engine import _ENGINES
+
     for key in [k for k in _ENGINES if name in k]:
         _ENGINES.pop(key).dispose()
     engine = create_engine(pg_url)
     with engine.begin() as conn:
         conn.execute(text(f'DROP SCHEMA IF EXISTS "{name}" CASCADE'))
     engine.dispose()
+
+
+@pytest.fixture
+def other_db(tmp_path: Path, store: str, request: pytest.FixtureRequest) -> Iterator[OtherDb]:
+    """Another project not yet made, on the test's store: `other_db("fresh")` is
+    `tmp_path/fresh/qcode.db`, or on PostgreSQL the URL of a schema of its own (dropped afterwards)."""
+    from qcode.store.postgres import with_schema
+
+    made: list[str] = []
+    pg_url = request.getfixturevalue("pg_url") if store == "postgresql" else ""
+
+    def make(name: str) -> Path | str:
+        if not pg_url:
+            return tmp_path / name / "qcode.db"
+        made.append(f"t_{uuid.uuid4().hex[:12]}")
+        return with_schema(pg_url, made[-1])
+
+    yield make
+    for name in made:
+        _drop_schema(pg_url, name)
 
 
 @pytest.fixture

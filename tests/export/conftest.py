@@ -167,8 +167,10 @@ def copy_project(template: Path, target: Path) -> None:
 
 
 @pytest.fixture
-def exp(cli: Cli, _template: Path) -> Cli:
-    """The export test project on a SQLite file of its own (a copy of one built per run)."""
-    assert isinstance(cli.db, Path)
-    copy_project(_template, cli.db)
+def exp(cli: Cli, tmp_path: Path, request: pytest.FixtureRequest) -> Cli:
+    """The export test project in a store of its own: on SQLite a copy of a file built once per
+    run, on PostgreSQL built afresh in the test's schema."""
+    if not isinstance(cli.db, Path):
+        return build(cli, tmp_path)
+    copy_project(request.getfixturevalue("_template"), cli.db)
     return cli

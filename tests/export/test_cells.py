@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from qcode.coding.bulk import unescape
 from qcode.coding.cells import FORMULA_START, guard, unguard
-from tests.conftest import Cli
+from tests.conftest import Cli, OtherDb
 from tests.export.conftest import INT_001, INT_002, INT_003, INT_004
 
 # Text weighted towards the characters that matter here.
@@ -74,14 +74,16 @@ def test_exported_csv_cells_read_back(row: list[str]) -> None:
         assert [unescape(c) for c in records[1]] == row
 
 
-def test_memos_round_trip_through_codings_csv_and_import_codings(exp: Cli, tmp_path: Path) -> None:
+def test_memos_round_trip_through_codings_csv_and_import_codings(
+    exp: Cli, tmp_path: Path, other_db: OtherDb,
+) -> None:
     """`qcode codings --format csv` from one project, `qcode import-codings` into another."""
     run = exp("codings", "--format", "csv")
     assert run.exit_code == 0
     assert "'=SUM(A1)" in run.stdout and "''=kept as typed" in run.stdout
     exported = tmp_path / "codings.csv"
     exported.write_text(run.stdout, "utf-8")
-    other = Cli(tmp_path / "b", tmp_path / "b" / "qcode.db")
+    other = Cli(tmp_path / "b", other_db("b"))
     other.cwd.mkdir()
     _same_documents(other, tmp_path / "b")
     run = other("import-codings", str(exported))

@@ -23,8 +23,6 @@ def test_exports_on_postgres_match_the_golden_files(pg_empty: str, tmp_path: Pat
     monkeypatch.setattr(scope, "CHUNK", chunk)
     monkeypatch.setattr(scope, "DOCUMENT_BATCH", max(1, chunk // 2))
     for name in sorted(CASES):
-        if name.endswith((".md", ".yaml")) and name.startswith("codebook"):
-            continue  # the same code path as SQLite; nothing of the store in them
         target = tmp_path / "exports" / name
         run = cli("export", *CASES[name], "-o", str(target))
         assert run.exit_code == 0, run.stderr

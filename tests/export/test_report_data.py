@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 from sqlalchemy.orm import Session
@@ -14,14 +13,13 @@ from qcode.export.privacy import Pseudonyms
 from qcode.export.report.data import ReportData, ReportOptions, gather
 from qcode.export.report.viewer import Mark, pseudonymise
 from qcode.export.scope import ExportFilter
-from qcode.store.engine import session_scope, to_url
-from tests.conftest import Cli
+from qcode.store.engine import session_scope
+from tests.conftest import Cli, db_url
 
 
 @pytest.fixture
 def session(exp: Cli) -> Iterator[Session]:
-    assert isinstance(exp.db, Path)
-    with session_scope(to_url(exp.db), write=False) as s:
+    with session_scope(db_url(exp.db), write=False) as s:
         yield s
 
 

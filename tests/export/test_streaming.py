@@ -6,7 +6,6 @@ from __future__ import annotations
 import inspect
 import io
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from sqlalchemy.orm import Session
@@ -19,7 +18,7 @@ from qcode.export.scope import ExportFilter, chunks, resolve
 from qcode.export.segments import segments
 from qcode.export.table import Table, WriteOptions, write_table
 from qcode.store.models import Coding
-from tests.conftest import Cli
+from tests.conftest import Cli, db_url
 
 BUILDERS = {
     "segments": lambda s: segments(s, ExportFilter()),
@@ -34,10 +33,9 @@ BUILDERS = {
 
 @pytest.fixture
 def session(exp: Cli) -> Iterator[Session]:
-    from qcode.store.engine import session_scope, to_url
+    from qcode.store.engine import session_scope
 
-    assert isinstance(exp.db, Path)
-    with session_scope(to_url(exp.db), write=False) as session:
+    with session_scope(db_url(exp.db), write=False) as session:
         yield session
 
 

@@ -4,7 +4,6 @@ against independent computations from `qcode codings`."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,15 +18,14 @@ from qcode.export.scope import ExportFilter
 from qcode.export.segments import segments
 from qcode.export.table import Table
 from qcode.store.models import Unit
-from tests.conftest import Cli
+from tests.conftest import Cli, db_url
 
 
 @pytest.fixture
 def session(exp: Cli) -> Iterator[Session]:
-    from qcode.store.engine import session_scope, to_url
+    from qcode.store.engine import session_scope
 
-    assert isinstance(exp.db, Path)
-    with session_scope(to_url(exp.db), write=False) as session:
+    with session_scope(db_url(exp.db), write=False) as session:
         yield session
 
 
@@ -105,11 +103,10 @@ def test_retired_codes_appear_only_where_applied(session: Session, exp: Cli) -> 
 
 
 def _code_retired(exp: Cli) -> None:
-    from qcode.store.engine import session_scope, to_url
+    from qcode.store.engine import session_scope
     from qcode.store.models import Code, Coder, Coding, Document
 
-    assert isinstance(exp.db, Path)
-    with session_scope(to_url(exp.db), write=True) as s:
+    with session_scope(db_url(exp.db), write=True) as s:
         code = s.execute(select(Code).where(Code.key == "old_code")).scalar_one()
         doc = s.execute(select(Document).where(Document.name == "int_003.txt")).scalar_one()
         coder = s.execute(select(Coder).where(Coder.name == "ana")).scalar_one()

@@ -3,7 +3,9 @@ and a dump of a project's content for comparing two projects or one project befo
 
 from __future__ import annotations
 
+import re
 import zipfile
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -11,9 +13,10 @@ import pytest
 
 from tests.cli.conftest import TRANSCRIPT
 from tests.cli.test_codebook_cli import V1
-from tests.conftest import REFI, Cli
+from tests.conftest import REFI, Cli, db_url
 
 SAMPLES = REFI / "samples"
+TIME = re.compile(r"\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(\.\d+)?([+-]\d\d:?\d\d)?")
 
 
 def refi_file(name: str) -> Path:
@@ -50,9 +53,12 @@ def project_xml(qdpx: Path) -> bytes:
         return archive.read("project.qde")
 
 
-def dump(db: Path) -> dict[str, list[tuple[Any, ...]]]:
-    """Everything a round trip must keep, keyed by uuids and names (never by ids)."""
-    from sqlalchemy import create_engine, text
+def dump(db: Path | str | None) -> dict[str, list[tuple[Any, ...]]]:
+    """Everything a round trip must keep, keyed by uuids and names (never by ids); times to the
+    second, as REFI-QDA keeps them."""
+    from sqlalchemy import text
+
+    from qcode.store.engine import get_engine
 
     queries = {
         "documents": "select d.uuid, d.name, d.text, d.sha256, c.uuid from documents d "
@@ -61,8 +67,7 @@ def dump(db: Path) -> dict[str, list[tuple[Any, ...]]]:
                  "c.when_not_to_use, c.examples_json, c.colour, c.retired, c.applicable "
                  "from codes c left join codes p on p.id = c.parent_id",
         "codings": "select g.uuid, d.uuid, k.uuid, r.uuid, g.start, g.\"end\", g.quote, g.prefix, g.suffix, "
-                   "g.anchor, g.layer, "
-                   "strftime('%Y-%m-%dT%H:%M:%S', g.created_at) from codings g "
+                   "g.anchor, g.layer, g.created_at from codings g "
                    "join documents d on d.id = g.document_id join codes k on k.id = g.code_id "
                    "join coders r on r.id = g.coder_id",
         "coders": "select uuid, name from coders",
@@ -70,7 +75,7 @@ def dump(db: Path) -> dict[str, list[tuple[Any, ...]]]:
         "attributes": "select c.uuid, a.name, a.value from case_attributes a "
                       "join cases c on c.id = a.case_id",
         "memos": "select m.uuid, m.target_type, coalesce(d.uuid, k.uuid, g.uuid), m.text, r.uuid, "
-                 "strftime('%Y-%m-%dT%H:%M:%S', m.created_at) from memos m "
+                 "m.created_at from memos m "
                  "left join coders r on r.id = m.coder_id "
                  "left join documents d on m.target_type = 'document' and d.id = m.target_id "
                  "left join codes k on m.target_type = 'code' and k.id = m.target_id "
@@ -78,26 +83,29 @@ def dump(db: Path) -> dict[str, list[tuple[Any, ...]]]:
         "units": "select d.uuid, u.kind, u.number, u.start, u.\"end\", u.speaker from units u "
                  "join documents d on d.id = u.document_id",
     }
-    engine = create_engine(f"sqlite:///{db}")
-    try:
-        with engine.connect() as conn:
-            return {name: sorted(tuple(r) for r in conn.execute(text(q)).all())
-                    for name, q in queries.items()}
-    finally:
-        engine.dispose()
+    with get_engine(db_url(db)).connect() as conn:
+        return {name: sorted(tuple(map(_to_second, r)) for r in conn.execute(text(q)).all())
+                for name, q in queries.items()}
 
 
-def everything(db: Path) -> dict[str, list[tuple[Any, ...]]]:
+def _to_second(value: Any) -> Any:
+    """A time (a `datetime` from PostgreSQL, a string from SQLite) as `YYYY-MM-DDTHH:MM:SS`."""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%dT%H:%M:%S")
+    if isinstance(value, str) and TIME.fullmatch(value):
+        return value[:19].replace(" ", "T")
+    return value
+
+
+def everything(db: Path | str | None) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every table, to show that a refused import changed nothing at all."""
-    from sqlalchemy import create_engine, inspect, text
+    from sqlalchemy import inspect, text
 
-    engine = create_engine(f"sqlite:///{db}")
-    try:
-        with engine.connect() as conn:
-            tables = [t for t in inspect(conn).get_table_names() if not t.startswith("fts")]
-            return {t: sorted(map(repr, conn.execute(text(f'select * from "{t}"')).all())) for t in tables}
-    finally:
-        engine.dispose()
+    from qcode.store.engine import get_engine
+
+    with get_engine(db_url(db)).connect() as conn:
+        tables = [t for t in inspect(conn).get_table_names() if not t.startswith("fts")]
+        return {t: sorted(map(repr, conn.execute(text(f'select * from "{t}"')).all())) for t in tables}
 
 
 @pytest.fixture

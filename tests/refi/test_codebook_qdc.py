@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
-from tests.conftest import SAMPLE_CODEBOOK, Cli
+from tests.conftest import SAMPLE_CODEBOOK, Cli, OtherDb, db_url
 from tests.refi.conftest import assert_valid, sample, samples
 
 GOLDEN = Path(__file__).parent / "golden" / "small.qdc"
@@ -44,13 +44,13 @@ codes:
 """
 
 
-def _fixed_uuids(db: Path) -> None:
-    engine = create_engine(f"sqlite:///{db}")
-    with engine.begin() as conn:
+def _fixed_uuids(db: Path | str | None) -> None:
+    from qcode.store.engine import get_engine
+
+    with get_engine(db_url(db)).begin() as conn:
         for (key,) in conn.execute(text("select key from codes")).all():
             conn.execute(text("update codes set uuid = :u where key = :k"),
                          {"u": str(uuid.uuid5(uuid.NAMESPACE_URL, f"test:{key}")), "k": key})
-    engine.dispose()
 
 
 def _export(cli: Cli) -> bytes:
@@ -67,16 +67,18 @@ def test_qdc_of_a_small_project_is_exactly_the_golden_file(small: Cli) -> None:
     assert out.read_bytes() == GOLDEN.read_bytes()
 
 
-def test_qdc_exports_validate_against_the_codebook_schema(small: Cli, tmp_path: Path) -> None:
+def test_qdc_exports_validate_against_the_codebook_schema(
+    small: Cli, tmp_path: Path, other_db: OtherDb,
+) -> None:
     assert_valid(_export(small), "Codebook.xsd")
     rich = tmp_path / "rich.yaml"
     rich.write_text(RICH, "utf-8")
-    other = Cli(tmp_path, tmp_path / "rich.db")
+    other = Cli(tmp_path, other_db("rich"))
     assert other("init", "--codebook", str(rich)).exit_code == 0
     assert_valid(_export(other), "Codebook.xsd")
 
 
-def test_the_sample_codebook_goes_through_qdc_and_back_unchanged(tmp_path: Path) -> None:
+def test_the_sample_codebook_goes_through_qdc_and_back_unchanged(tmp_path: Path, other_db: OtherDb) -> None:
     """YAML -> project -> .qdc -> YAML keeps every code and every field of every code."""
     from qcode.codebook.parse import load_codebook_file
 
@@ -84,7 +86,7 @@ def test_the_sample_codebook_goes_through_qdc_and_back_unchanged(tmp_path: Path)
         path = SAMPLE_CODEBOOK if source else tmp_path / "rich.yaml"
         if source is None:
             path.write_text(RICH, "utf-8")
-        cli = Cli(tmp_path, tmp_path / f"{path.stem}.db")
+        cli = Cli(tmp_path, other_db(path.stem))
         assert cli("init", "--codebook", str(path)).exit_code == 0
         qdc = tmp_path / f"{path.stem}.qdc"
         assert cli("export", "codebook", "-f", "qdc", "-o", str(qdc)).exit_code == 0

@@ -5,9 +5,9 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
-from tests.conftest import Cli
+from tests.conftest import Cli, db_url
 from tests.refi.conftest import assert_valid, project_xml
 
 NS = "{urn:QDA-XML:project:1.0}"
@@ -22,12 +22,11 @@ def _export(cli: Cli, name: str) -> Path:
     return out
 
 
-def _rows(db: Path, query: str) -> list[tuple[object, ...]]:
-    engine = create_engine(f"sqlite:///{db}")
-    with engine.connect() as conn:
-        rows = [tuple(r) for r in conn.execute(text(query)).all()]
-    engine.dispose()
-    return rows
+def _rows(db: Path | str | None, query: str) -> list[tuple[object, ...]]:
+    from qcode.store.engine import get_engine
+
+    with get_engine(db_url(db)).connect() as conn:
+        return [tuple(r) for r in conn.execute(text(query)).all()]
 
 
 def test_export_validates_against_the_project_schema(small: Cli) -> None:
@@ -130,13 +129,14 @@ def test_case_attributes_become_typed_variables(small: Cli) -> None:
 def test_rounds_become_sets_of_their_documents(small: Cli) -> None:
     from lxml import etree
 
-    engine = create_engine(f"sqlite:///{small.db}")
-    with engine.begin() as conn:
+    from qcode.store.engine import get_engine
+
+    with get_engine(db_url(small.db)).begin() as conn:
         conn.execute(text("insert into rounds (uuid, name, blind, status, created_at) values "
-                          "('4a3c1d3e-0000-4000-8000-000000000001', 'pilot', 1, 'open', '2026-01-01')"))
+                          "('4a3c1d3e-0000-4000-8000-000000000001', 'pilot', :blind, 'open', '2026-01-01')"),
+                     {"blind": True})
         conn.execute(text("insert into round_assignments select r.id, c.id, d.id from rounds r, coders c, "
                           "documents d"))
-    engine.dispose()
     xml = project_xml(_export(small, "small.qdpx"))
     assert_valid(xml, "Project.xsd")
     root = etree.fromstring(xml)
