@@ -198,7 +198,7 @@ def _document(rng: random.Random, turns: int) -> tuple[str, list[tuple[str, int,
         pos += 2
     text = "".join(parts)
     start = 0
-    for number, line_text in enumerate(text.split("\n")[:-1], 1):
+    for number, line_text in enumerate(text.split("\n"), 1):  # as segmentation: the last one too
         units.append(("line", number, start, start + len(line_text), None))
         start += len(line_text) + 1
     return text, units, answers

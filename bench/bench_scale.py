@@ -22,7 +22,6 @@ each; `codings --code X` ≤ 2 s; search ≤ 100 MB; the database after import, 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import os
 import random
 import shutil
@@ -43,6 +42,8 @@ from bench_export import _WORD, CODERS, RESULTS, SECTORS, _codings, _document, _
 def generate(path: Path, documents: int, codings: int, seed: int = 2026) -> None:
     """`bench_export.generate`'s project (same seed, texts, units and codings), written for the
     schema where every row has a uuid and a coding's memo is an entry of its thread."""
+    from qcode.corpus.text import sha256_text  # the digest `db check` expects
+
     tmp = path.with_suffix(".part")
     tmp.unlink(missing_ok=True)
     subprocess.run(qcode_argv("--db", str(tmp), "init", "--codebook",
@@ -67,7 +68,7 @@ def generate(path: Path, documents: int, codings: int, seed: int = 2026) -> None
             text, doc_units, answers = _document(rng, rng.randint(30, 50))
             doc_id = i + 1
             docs.append((doc_id, str(uuid.uuid4()), f"int_{i + 1:05d}.txt", text,
-                         hashlib.sha256(text.encode()).hexdigest(), "txt", "utf-8", len(text),
+                         sha256_text(text), "txt", "utf-8", len(text),
                          len(_WORD.findall(text)), "{}", case_id, 1, now, now))
             units.extend((doc_id, *u) for u in doc_units)
             rows.extend(_codings(rng, doc_id, text, answers, codings // documents, leaves,
