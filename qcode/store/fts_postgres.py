@@ -1,10 +1,11 @@
 """The PostgreSQL full-text index over sentence units (see `qcode.store.fulltext`).
 
-`units_fts` holds, per sentence unit, a `tsvector` made straight from qcode's folded tokens
-(`array_to_tsvector`), with a GIN index. Queries are `tsquery` values built from quoted lexemes
-(`'zone' & 'firms'`, `'export':*`), so neither the server's text-search parser nor its locale
-decides what a word is: the index finds the sentences FTS5 finds on SQLite, and the matcher in
-`qcode.corpus.search` makes the final call on both.
+`units_fts` holds, per sentence unit, a `tsvector` written straight from qcode's folded tokens
+with their positions (`'export':1 'market':2`), with a GIN index. Queries are `tsquery` values
+built from quoted lexemes, a phrase's words joined by `<->` (`'export' <-> 'market'`, a prefix
+`'mark':*`), so neither the server's text-search parser nor its locale decides what a word is:
+the index finds the sentences FTS5 finds on SQLite (phrases included, so no more texts are
+read to confirm them), and the matcher in `qcode.corpus.search` makes the final call on both.
 """
 
 from __future__ import annotations
@@ -18,9 +19,10 @@ from qcode.store.models import Document, Meta, Unit
 
 TABLE = "units_fts"
 META_KEY = "fulltext_index"
-INDEX_VERSION = "tsvector-1"  # bump when index_text() changes: existing indexes are then rebuilt
+INDEX_VERSION = "tsvector-2"  # bump when index_text() changes: existing indexes are then rebuilt
 ENGINE = "tsvector"
 _BATCH = 2000
+_MAX_POSITION = 16383  # PostgreSQL keeps positions up to this; later words share it
 
 
 def _marked(conn: Connection) -> bool:
@@ -63,11 +65,10 @@ def index_document(conn: Connection, document_id: int, body: str, *, force: bool
             Unit.document_id == document_id, Unit.kind == "sentence"
         )
     ).all()
-    rows = [{"unit_id": unit_id, "tokens": index_tokens(body[start:end])} for unit_id, start, end in units]
+    rows = [{"unit_id": unit_id, "tokens": vector_text(index_tokens(body[start:end]))}
+            for unit_id, start, end in units]
     rows = [row for row in rows if row["tokens"]]
-    statement = text(
-        f"INSERT INTO {TABLE} (unit_id, tokens) VALUES (:unit_id, array_to_tsvector(CAST(:tokens AS TEXT[])))"
-    )
+    statement = text(f"INSERT INTO {TABLE} (unit_id, tokens) VALUES (:unit_id, CAST(:tokens AS tsvector))")
     for begin in range(0, len(rows), _BATCH):
         conn.execute(statement, rows[begin : begin + _BATCH])
 
@@ -81,20 +82,27 @@ def unindex_document(conn: Connection, document_id: int, body: str) -> None:
     )
 
 
+def vector_text(tokens: Sequence[str]) -> str:
+    """A tsvector literal of `tokens` with their positions (1-based): `'a':1,3 'b':2`."""
+    positions: dict[str, list[str]] = {}
+    for number, token in enumerate(tokens, 1):
+        positions.setdefault(token.lower(), []).append(str(min(number, _MAX_POSITION)))
+    return " ".join(f"{_lexeme(t)}:{','.join(p)}" for t, p in positions.items())
+
+
 def _lexeme(token: str) -> str:
     return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
 def query_text(terms: Sequence[tuple[Sequence[str], bool]]) -> str:
-    """A tsquery of quoted lexemes, every token ANDed and a prefix `:*`. The tsvector keeps no
-    positions, so a phrase asks only that all its words be in the sentence; the matcher checks
-    their order."""
+    """A tsquery of quoted lexemes: a term's words one after another (`<->`), its last word a
+    prefix with `:*`, the terms ANDed."""
     parts = []
     for tokens, prefix in terms:
         lexemes = [_lexeme(t.lower()) for t in tokens]
         if prefix:
             lexemes[-1] += ":*"
-        parts.append("(" + " & ".join(lexemes) + ")")
+        parts.append("(" + " <-> ".join(lexemes) + ")")
     return " & ".join(parts)
 
 
@@ -110,4 +118,4 @@ def _set_mark(conn: Connection, value: str) -> None:
 
 
 __all__ = ["ENGINE", "INDEX_VERSION", "heal", "index_document", "install", "is_ready",
-           "matching_ids", "query_text", "unindex_document"]
+           "matching_ids", "query_text", "unindex_document", "vector_text"]
