@@ -164,8 +164,8 @@ def _import_files(
                 counts["words"] += outcome.words if outcome.status != "unchanged" else 0
                 if outcome.status != "unchanged":
                     progress.console.print(
-                        shown(file_line(path, summarise(parsed))), markup=False, highlight=False,
-                        soft_wrap=True,
+                        shown(file_line(path, summarise(parsed, outcome.words))), markup=False,
+                        highlight=False, soft_wrap=True,
                     )
                 for message in outcome.warnings:
                     warn(f"{path}: {message}", on=on)

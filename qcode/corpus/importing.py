@@ -73,9 +73,10 @@ class FileSummary:
     words_after: int
 
 
-def summarise(parsed: ParsedDocument) -> FileSummary:
+def summarise(parsed: ParsedDocument, words: int | None = None) -> FileSummary:
+    """What a file gave; `words`: its text's word count when the caller has it already."""
     speakers = Counter(t.speaker for t in parsed.turns if t.speaker is not None)
-    words = count_words(parsed.text)
+    words = count_words(parsed.text) if words is None else words
     return FileSummary(
         convention=parsed.convention,
         speakers=dict(speakers),
