@@ -67,17 +67,21 @@ def team_latency(db: str, roles: list[str]) -> None:
     _run(qcode_argv("--db", db, "round", "create", "blind", "--blind", "--coders",
                     ",".join(f"coder{k}" for k in range(CODERS)), "--docs", ",".join(docs)), env)
     together: list[float] = []
-    threads = [threading.Thread(target=_coder, args=(_as(db, roles[k]), f"coder{k}", docs[k],
-                                                     together, 40)) for k in range(CODERS)]
+    wall = _at_once([(_as(db, roles[k]), f"coder{k}", docs[k], together, 40) for k in range(CODERS)])
+    print(f"{'PG logins':<10} {CODERS} coders median {statistics.median(together):.3f} s  "
+          f"p95 {_p95(together):.3f} s  {len(together) / wall:6.1f} tags/s  (own roles, row security, "
+          "blind round)")
+
+
+def _at_once(coders: list[tuple[str, str, str, list[float], int]]) -> float:
+    """Run each coder's tags in a thread of its own, all at once; the wall time of the lot."""
+    threads = [threading.Thread(target=_coder, args=args) for args in coders]
     start = time.perf_counter()
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    wall = time.perf_counter() - start
-    print(f"{'PG logins':<10} {CODERS} coders median {statistics.median(together):.3f} s  "
-          f"p95 {_p95(together):.3f} s  {len(together) / wall:6.1f} tags/s  (own roles, row security, "
-          "blind round)")
+    return time.perf_counter() - start
 
 
 def _p95(samples: list[float]) -> float:
@@ -93,14 +97,7 @@ def tag_latency(db: str, label: str) -> None:
     _coder(db, "solo", docs[0], alone, 2)
     solo_wall = time.perf_counter() - start
     together: list[float] = []
-    threads = [threading.Thread(target=_coder, args=(db, f"coder{k}", docs[k], together, 20))
-               for k in range(CODERS)]
-    start = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    wall = time.perf_counter() - start
+    wall = _at_once([(db, f"coder{k}", docs[k], together, 20) for k in range(CODERS)])
     for name, samples, seconds in (("1 coder", alone, solo_wall), (f"{CODERS} coders", together, wall)):
         print(f"{label:<10} {name:<9} median {statistics.median(samples):.3f} s  "
               f"p95 {_p95(samples):.3f} s  {len(samples) / seconds:6.1f} tags/s")
