@@ -8,11 +8,11 @@ boundaries. Text comes from the stored document, so offsets and quotes always ag
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from qcode.coding.highlight import Mark, normalise_colour
@@ -84,14 +84,13 @@ def iter_passages(session: Session, flt: CodingFilter, *,
         raise UsageError(f"--context takes 0 to {MAX_CONTEXT} characters, got {context}")
     colours = {key: normalise_colour(colour, key)
                for key, colour in session.execute(select(Code.key, Code.colour)).all()}
-    # The text around each coding, cut in SQL (one character more each side, for the word
-    # boundary checks of `context_around`), so no document's whole text is read.
-    low = case((Coding.start - (context + 1) > 0, Coding.start - (context + 1)), else_=0)
-    window = func.substr(Document.text, low + 1, Coding.end + context + 1 - low)
     query = filtered_codings(session, flt).with_only_columns(
         Coding.document_id, Coding.start, Coding.end, Coding.id, Coding.anchor, Document.name,
-        Code.key, coder_label(), low, window, *seek_columns(), maintain_column_froms=True)
+        Code.key, coder_label(), *seek_columns(), maintain_column_froms=True)
     return _passages(session, query, flt, context, colours)
+
+
+TEXTS = 50  # documents whose texts are held at once
 
 
 def _passages(session: Session, query: Select[Any], flt: CodingFilter, context: int,
@@ -102,21 +101,45 @@ def _passages(session: Session, query: Select[Any], flt: CodingFilter, context: 
     session.flush()
     result = session.connection().execute(query.execution_options(yield_per=CHUNK))
     for part in result.partitions(CHUNK):
-        turns = seek_turns(session, part, 10)
+        turns = seek_turns(session, part, 8)
         memos = coding_memo_texts(session, (r[3] for r in part))
-        for (_doc, start, end, id_, anchor, doc_name, code_key, coder_name, low, window, before,
-             after, first, last) in part:
-            turn, said_by = turn_of(turns, start, before, after)
-            if speaker is not None and (said_by or "").casefold() != speaker:
-                continue
-            lo, hi = start - low, end - low  # the span within the window
-            left, right = context_around(window, lo, hi, context)
-            yield Passage(
-                id=id_, document=doc_name, code=code_key, coder=coder_name, start=start, end=end,
-                turn=turn, line_start=first, line_end=last, speaker=said_by,
-                context_before=left, text=window[lo:hi], context_after=right,
-                memo=memos.get(id_), anchor=anchor, colour=colours[code_key],
-            )
+        # The texts of `TEXTS` documents at a time, each read once for its codings (cutting
+        # windows out in SQL instead made PostgreSQL detoast a text once per coding).
+        for rows, texts in _with_texts(session, part):
+            for (doc, start, end, id_, anchor, doc_name, code_key, coder_name, before, after,
+                 first, last) in rows:
+                turn, said_by = turn_of(turns, start, before, after)
+                if speaker is not None and (said_by or "").casefold() != speaker:
+                    continue
+                text = texts[doc]
+                left, right = context_around(text, start, end, context)
+                yield Passage(
+                    id=id_, document=doc_name, code=code_key, coder=coder_name, start=start,
+                    end=end, turn=turn, line_start=first, line_end=last, speaker=said_by,
+                    context_before=left, text=text[start:end], context_after=right,
+                    memo=memos.get(id_), anchor=anchor, colour=colours[code_key],
+                )
+
+
+def _with_texts(session: Session, rows: Sequence[Any]
+                ) -> Iterator[tuple[list[Any], dict[int, str]]]:
+    """`rows` (document id first, in document order) in runs of `TEXTS` documents, each run
+    with those documents' texts."""
+    run: list[Any] = []
+    documents: set[int] = set()
+    for row in rows:
+        if row[0] not in documents and len(documents) == TEXTS:
+            yield run, _texts(session, documents)
+            run, documents = [], set()
+        run.append(row)
+        documents.add(row[0])
+    if run:
+        yield run, _texts(session, documents)
+
+
+def _texts(session: Session, ids: set[int]) -> dict[int, str]:
+    query = select(Document.id, Document.text).where(Document.id.in_(sorted(ids)))
+    return dict(session.connection().execute(query).tuples().all())
 
 
 def split_names(values: Iterable[str] | None) -> list[str]:

@@ -114,6 +114,19 @@ def _sqlite_listeners(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
+def _postgres_listeners(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # Listings stream through server-side cursors and always read them to the end. With the
+        # default fraction (0.1) the planner picks fast-start plans for them (nested loops in
+        # name order), which took 2.6 times as long as the plan it picks for the whole result.
+        # A SET rather than a startup option: connection poolers refuse unknown options.
+        cur = dbapi_conn.cursor()
+        cur.execute("SET cursor_tuple_fraction = 1")
+        cur.close()
+        dbapi_conn.commit()
+
+
 _ENGINES: dict[str, Engine] = {}
 
 
@@ -149,6 +162,8 @@ def get_engine(url: str, *, create: bool = False) -> Engine:
         raise ProjectError(f"cannot open database {parsed!r}: {exc}") from exc
     if parsed.get_backend_name() == "sqlite":
         _sqlite_listeners(engine)
+    elif parsed.get_backend_name() == "postgresql":
+        _postgres_listeners(engine)
     _ENGINES[url] = engine
     return engine
 

@@ -219,6 +219,28 @@ def test_qcode_run_as_her_role_tags_lists_and_undoes_her_own_work(team: Team) ->
 
 
 @pytest.mark.postgres
+def test_her_role_bulk_imports_her_own_codings_and_no_one_elses(team: Team) -> None:
+    """`import-codings` stages its rows in a temporary table and copies them in: as her role
+    the server's row security still decides which rows she may write."""
+    ben = team.ben
+    own = ben.cwd / "own.csv"
+    own.write_text("document,coder,code,start,end,memo\n"
+                   "int_002.txt,Ben,barriers,0,10,first look\nint_002.txt,Ben,diaspora,11,20,\n",
+                   "utf-8")
+    loaded = ben("import-codings", str(own))
+    assert loaded.exit_code == 0, loaded.stderr
+    assert _coders_seen(team, team.pi) == ["ana", "Ben", "Ben", "Ben", "Ben"]
+    hers = ben.cwd / "hers.csv"
+    hers.write_text("document,coder,code,start,end,memo\nint_002.txt,ana,barriers,0,10,\n", "utf-8")
+    refused = ben("import-codings", str(hers))
+    assert refused.exit_code == 1 and refused.stderr.count("\n") == 1, refused.stderr
+    assert "the server refused" in refused.stderr
+    assert _coders_seen(team, team.pi) == ["ana", "Ben", "Ben", "Ben", "Ben"]
+    assert ben("undo").exit_code == 0
+    assert _coders_seen(team, team.pi) == ["ana", "Ben", "Ben"]
+
+
+@pytest.mark.postgres
 def test_team_list_and_remove_coder_keep_her_codings(team: Team) -> None:
     listed = team.pi("team", "list", "--format", "json")
     rows = {r["name"]: r for r in json.loads(listed.stdout)}
