@@ -8,7 +8,8 @@ SQLite and (at 1/10 of the size) PostgreSQL; `tag`, `show` and `docs` beside the
 
 The project comes from `bench_export.py`'s seeded generator (documents, turns, lines, cases and
 four coders' codings, and the full-text index; cached in bench/results/). Each command runs
-under `/usr/bin/time -v`: wall time and peak resident memory of the process. `codings --format
+under `/usr/bin/time -v`: wall time and peak resident memory of the process; each read runs
+`--repeats` times, SQLite and PostgreSQL alternating, and its median is reported. `codings --format
 csv` writes the CSV that `import-codings` then loads into a copy of the project with no codings,
 which `undo` empties again; the copy's size is reported before the import and after the undo
 and `qcode db vacuum`.
@@ -272,6 +273,8 @@ def main() -> None:
     parser.add_argument("--postgres", metavar="URL", help="also run on PostgreSQL at this server "
                         "(a database scale_main and scale_work are made there and dropped after)")
     parser.add_argument("--no-side", action="store_true", help="skip tag/show/docs beside the sample")
+    parser.add_argument("--repeats", type=int, default=3, metavar="N",
+                        help="run each read N times, the stores alternating (median; default 3)")
     args = parser.parse_args()
     documents, codings = int(10_000 * args.scale), int(1_000_000 * args.scale)
     RESULTS.mkdir(parents=True, exist_ok=True)
@@ -285,14 +288,12 @@ def main() -> None:
     print(f"generated: {documents:,} documents, {codings:,} codings "
           f"({db.stat().st_size / 2**20:,.0f} MB)", flush=True)
     run(db, ["codings", "--format", "csv"], out=csv_path)
-    lite = {name: run(db, argv) for name, argv, _ in READS}
+    target = to_postgres(db, args.postgres, "scale_main") if args.postgres else None
+    lite, pg = reads(db, target, args.repeats)
     empty_copy(db, work)
     lite_bulk = bulk(str(work), csv_path, lambda: _sqlite_size(work), True)
-    pg: dict[str, Result] = {}
     pg_bulk = None
     if args.postgres:
-        target = to_postgres(db, args.postgres, "scale_main")
-        pg = {name: run(target, argv) for name, argv, _ in READS}  # type: ignore[arg-type]
         work_url = pg_empty_copy(args.postgres, "scale_main", "scale_work")
         pg_bulk = bulk(work_url, csv_path, lambda: pg_size(work_url), True)
         _admin(args.postgres, "DROP DATABASE IF EXISTS scale_work", "DROP DATABASE IF EXISTS scale_main")
@@ -301,6 +302,25 @@ def main() -> None:
         print(f"\n{'beside the sample (median of 5)':<40} {'generated':>10} {'sample':>8} {'ratio':>6}")
         for name, big, small in side_by_side(db, documents):
             print(f"{name:<40} {big[0]:>10.3f} {small[0]:>8.3f} {big[0] / small[0]:>6.2f}")
+
+
+def reads(db: Path, target: str | None, repeats: int) -> tuple[dict[str, Result], dict[str, Result]]:
+    """Each read `repeats` times on SQLite and (with `target`) PostgreSQL, alternating: the
+    median wall time and the largest peak memory of each."""
+    import statistics
+
+    lite: dict[str, Result] = {}
+    pg: dict[str, Result] = {}
+    for name, argv, _ in READS:
+        runs: dict[str, list[Result]] = {"lite": [], "pg": []}
+        for _ in range(max(1, repeats)):
+            runs["lite"].append(run(db, argv))
+            if target is not None:
+                runs["pg"].append(run(target, argv))
+        for key, into in (("lite", lite), ("pg", pg)):
+            if runs[key]:
+                into[name] = (statistics.median(r[0] for r in runs[key]), max(r[1] for r in runs[key]))
+    return lite, pg
 
 
 def _sqlite_size(path: Path) -> int:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from qcode.cli.output import FORMAT_OPTION, Format, echo, emit, shown, write_json
+from qcode.cli.output import FORMAT_OPTION, MAX_NUMBER, Format, echo, emit, shown, write_json
 from qcode.cli.output import info as say
 from qcode.cli.state import transaction
 
@@ -21,14 +21,24 @@ if TYPE_CHECKING:
     from qcode.corpus.documents import DocumentView, UnitInfo
 
 
-def docs(fmt: Format = FORMAT_OPTION) -> None:
+DOCS_LIMIT = 500
+
+
+def docs(
+    fmt: Format = FORMAT_OPTION,
+    limit: int = typer.Option(DOCS_LIMIT, "--limit", min=0, max=MAX_NUMBER,
+                              help="List at most this many documents (in name order); 0 for all."),
+) -> None:
     """List documents with their case, words, speaker turns and codings."""
     from qcode.corpus.documents import list_documents
 
     with transaction(write=False) as session:
-        rows = [asdict(d) for d in list_documents(session)]
+        listed = list_documents(session, limit)
+    rows = [asdict(d) for d in listed.documents]
     columns = ["name", "case", "format", "words", "turns", "codings"]
     emit(rows, columns, fmt, numeric=("words", "turns", "codings"))
+    if len(rows) < listed.total:
+        say(f"{listed.total:,} documents; showing the first {len(rows):,} (--limit 0 shows all)")
 
 
 def show(

@@ -59,38 +59,44 @@ def resolve_document(session: Session, ref: str) -> Document:
     raise NotFoundError(f"no document `{ref}`", hint=hint)
 
 
-def list_documents(session: Session) -> list[DocumentInfo]:
-    turns: dict[int, int] = dict(
-        session.execute(  # type: ignore[arg-type]
-            select(Unit.document_id, func.count(Unit.id))
-            # Turns where there are speakers: timed paragraphs of captions without speakers
-            # are counted as cues at import, not as turns.
-            .where(Unit.kind == "turn", Unit.speaker.is_not(None))
-            .group_by(Unit.document_id)
-        ).all()
-    )
+@dataclass(frozen=True)
+class DocumentList:
+    documents: list[DocumentInfo]  # in name order, at most the limit asked for
+    total: int  # documents in the project
+
+
+def list_documents(session: Session, limit: int = 0) -> DocumentList:
+    """Documents in name order with their counts; `limit` > 0: only the first `limit`, and
+    only theirs are counted (a page of a large project costs what a small project does)."""
     from qcode.store.visibility import visible
 
-    codings: dict[int, int] = dict(
-        session.execute(  # type: ignore[arg-type]
-            visible(session, select(Coding.document_id, func.count(Coding.id)))
-            .group_by(Coding.document_id)
-        ).all()
-    )
-    rows = session.execute(
-        select(
-            Document.id,
-            Document.name,
-            Case.name,
-            Document.source_format,
-            Document.words,
-            Document.chars,
-            Document.uuid,
-        )
+    query = (
+        select(Document.id, Document.name, Case.name, Document.source_format, Document.words,
+               Document.chars, Document.uuid)
         .outerjoin(Case, Case.id == Document.case_id)
         .order_by(Document.name)
-    ).all()
-    return [
+    )
+    rows = session.execute(query.limit(limit) if limit else query).all()
+    total = len(rows)
+    if limit and total == limit:
+        total = int(session.execute(select(func.count(Document.id))).scalar_one())
+    # Every document's counts at once for the whole project; a page's by their ids.
+    ids = [row[0] for row in rows] if limit and total > limit else None
+    turns_query = (
+        select(Unit.document_id, func.count(Unit.id))
+        # Turns where there are speakers: timed paragraphs of captions without speakers
+        # are counted as cues at import, not as turns.
+        .where(Unit.kind == "turn", Unit.speaker.is_not(None))
+        .group_by(Unit.document_id)
+    )
+    codings_query = visible(session, select(Coding.document_id, func.count(Coding.id))).group_by(
+        Coding.document_id)
+    if ids is not None:
+        turns_query = turns_query.where(Unit.document_id.in_(ids))
+        codings_query = codings_query.where(Coding.document_id.in_(ids))
+    turns: dict[int, int] = dict(session.execute(turns_query).tuples().all())
+    codings: dict[int, int] = dict(session.execute(codings_query).tuples().all())
+    return DocumentList([
         DocumentInfo(
             name=name,
             case=case,
@@ -102,7 +108,7 @@ def list_documents(session: Session) -> list[DocumentInfo]:
             uuid=uuid,
         )
         for doc_id, name, case, fmt, words, chars, uuid in rows
-    ]
+    ], total)
 
 
 def document_units(session: Session, document_id: int, kind: str | None = None) -> list[UnitInfo]:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Cli
+from tests.conftest import REPO, Cli
 
 INTERVIEW = """Date: 3 March 2025
 Place: Novi Sad
@@ -196,3 +196,26 @@ def test_unknown_document_suggests(project: Cli, folder: Path) -> None:
     project("import", str(folder))
     run = project("show", "int_0001")
     assert run.exit_code == 1 and "did you mean" in run.stderr
+
+
+def test_docs_lists_a_page_with_the_same_counts_as_the_whole_list(project: Cli, tmp_path: Path) -> None:
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for n in range(1, 6):
+        (folder / f"int_{n:03}.txt").write_text(INTERVIEW, encoding="utf-8")
+    assert project("import", str(folder)).exit_code == 0
+    book = REPO / "codebooks" / "sme_knowledge_sources.yaml"
+    assert project("codebook", "load", str(book)).exit_code == 0
+    for doc, unit in (("int_002", "t2"), ("int_002", "t4"), ("int_004", "t2")):
+        assert project("tag", doc, unit, "diaspora", "--coder", "ana").exit_code == 0
+    whole = project("docs", "--format", "json", "--limit", "0")
+    assert whole.exit_code == 0 and whole.stderr == ""
+    every = json.loads(whole.stdout)
+    assert [d["codings"] for d in every] == [0, 2, 0, 1, 0]
+    page = project("docs", "--format", "json", "--limit", "2")
+    assert page.exit_code == 0
+    assert json.loads(page.stdout) == every[:2]
+    assert "5 documents; showing the first 2 (--limit 0 shows all)" in page.stderr
+    exact = project("docs", "--limit", "5")
+    assert exact.exit_code == 0 and exact.stderr == "" and "int_005.txt" in exact.stdout
+    assert project("docs", "--limit", "-1").exit_code == 2
