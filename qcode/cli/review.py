@@ -117,15 +117,21 @@ def _flush(buf: io.StringIO, terminal: bool) -> None:
 
 def _stream_json(rows: Iterable[dict[str, Any]]) -> None:
     """The same JSON array `write_json` writes, one object at a time."""
+    # json.dumps with `indent` runs the pure-Python encoder. A flat object (every listing row)
+    # is written by the C encoder instead, its separators giving the layout `indent=2` gives.
+    flat = json.JSONEncoder(ensure_ascii=False, default=str, separators=(",\n    ", ": ")).encode
     sys.stdout.write("[")
     first = True
     for row in rows:
         sys.stdout.write("\n" if first else ",\n")
         first = False
-        dumped = json.dumps(row, ensure_ascii=False, indent=2, default=str)
-        dumped = _JSON_CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", dumped)
-        # json.dumps escapes newlines inside strings: every "\n" here is between tokens.
-        sys.stdout.write("  " + dumped.replace("\n", "\n  "))
+        if row and not any(isinstance(v, (dict, list, tuple)) and v for v in row.values()):
+            dumped = "  {\n    " + flat(row)[1:-1] + "\n  }"
+        else:
+            dumped = json.dumps(row, ensure_ascii=False, indent=2, default=str)
+            # json.dumps escapes newlines inside strings: every "\n" here is between tokens.
+            dumped = "  " + dumped.replace("\n", "\n  ")
+        sys.stdout.write(_JSON_CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", dumped))
     sys.stdout.write("\n]\n" if not first else "]\n")
 
 
