@@ -63,8 +63,9 @@ def insert_tuples(
     done = 0
     if many is not None:
         done = len(rows) - len(rows) % size
-        for start in range(0, done, size):
-            conn.exec_driver_sql(many.sql, tuple(chain.from_iterable(rows[start : start + size])))
+        # One call for all the whole chunks: the driver runs the statement once per chunk.
+        chunks = [tuple(chain.from_iterable(rows[start : start + size])) for start in range(0, done, size)]
+        conn.exec_driver_sql(many.sql, chunks)
     if done < len(rows):
         conn.exec_driver_sql(single.sql, list(rows[done:]))
 
