@@ -56,9 +56,15 @@ class Transactions:
             from qcode.store.engine import connect
 
             self._conn = connect(_opened(), write=self.write)
-        with bound_session(self._conn, write=self.write) as session:
-            yield session
-            notices = list(session.info.get("notices", []))
+        try:
+            with bound_session(self._conn, write=self.write) as session:
+                yield session
+                notices = list(session.info.get("notices", []))
+        except BaseException:
+            # As after a transaction of its own: the connection goes back to the pool, which
+            # resets it, and the next transaction takes one afresh (never one left mid-way).
+            self.close()
+            raise
         _tell(notices)
 
     def close(self) -> None:
