@@ -136,10 +136,11 @@ _INSERT_CASE = insert(Case)
 def ensure_case(session: Session, row: CaseRow, cache: CaseCache | None = None) -> int:
     """The id of the row's case (created if new), with its attributes set; Core statements only,
     since the importer runs this once per file (and, with a `cache`, none for a case it wrote
-    before with the same attributes)."""
+    before with the same attributes). They run on the session's connection: a case the caller
+    added as an ORM object and has not flushed is not seen."""
     if cache is not None and (known := cache.hit(row)) is not None:
         return known
-    case_id = session.execute(_FIND_CASE, {"name": row.case}).scalar()
+    case_id = session.connection().execute(_FIND_CASE, {"name": row.case}).scalar()
     existing: dict[str, str | None] = {}
     if case_id is None:
         made = session.connection().execute(_INSERT_CASE, {"name": row.case})

@@ -224,8 +224,9 @@ def store_document(
 
     name = path.name
     digest = sha256_text(parsed.text)
-    # Through the session, so that objects a caller added (REFI-QDA import) are flushed first.
-    found = session.execute(_FIND_DOCUMENT, {"name": name}).first()
+    if session.autoflush:
+        session.flush()  # what the caller added (REFI-QDA import) goes in before the Core below
+    found = session.connection().execute(_FIND_DOCUMENT, {"name": name}).first()
     turns = sum(1 for t in parsed.turns if t.speaker is not None)
     if found is not None and found.sha256 == digest:
         if case_row is not None or parsed.metadata.get("case"):
