@@ -128,7 +128,7 @@ def _import_files(
     """Import each file in its own transaction; names stored (or found unchanged) go to `done`."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from qcode.cli.state import transaction
+    from qcode.cli.state import transactions
     from qcode.corpus.cases import CaseCache, lookup_case_row
     from qcode.corpus.importing import read_file, store_document, summarise
     from qcode.errors import InputError
@@ -139,8 +139,10 @@ def _import_files(
     columns = (TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     shown_on = console(stderr=True)
     # Off a terminal a bar is never drawn, but would leave an empty line behind in the log.
-    with Progress(*columns, console=shown_on, transient=True,
-                  disable=not files or not shown_on.is_terminal) as progress:
+    # One connection for the whole import, one transaction on it per file.
+    with transactions(write=True) as held, Progress(
+        *columns, console=shown_on, transient=True, disable=not files or not shown_on.is_terminal
+    ) as progress:
         # Messages go through the progress bar's console, so the bar is redrawn below them.
         on = progress.console
         task = progress.add_task("import", total=len(files))
@@ -149,7 +151,7 @@ def _import_files(
                 parsed = read_file(path, options)
                 row = lookup_case_row(case_map, path.name) if case_map else None
                 try:
-                    with transaction(write=True) as session:
+                    with held.transaction() as session:
                         outcome = store_document(session, path, parsed, options, row, cases)
                 except BaseException:
                     cases.discard()  # the file's transaction was rolled back: so are its cases

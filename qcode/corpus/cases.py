@@ -7,7 +7,7 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from qcode.errors import InputError
@@ -128,16 +128,22 @@ class CaseCache:
 _ABSENT = object()
 
 
+# Built once: the importer runs them once per file, and building one costs more than running it.
+_FIND_CASE = select(Case.id).where(Case.name == bindparam("name"))
+_INSERT_CASE = insert(Case)
+
+
 def ensure_case(session: Session, row: CaseRow, cache: CaseCache | None = None) -> int:
     """The id of the row's case (created if new), with its attributes set; Core statements only,
     since the importer runs this once per file (and, with a `cache`, none for a case it wrote
-    before with the same attributes)."""
+    before with the same attributes). They run on the session's connection: a case the caller
+    added as an ORM object and has not flushed is not seen."""
     if cache is not None and (known := cache.hit(row)) is not None:
         return known
-    case_id = session.execute(select(Case.id).where(Case.name == row.case)).scalar()
+    case_id = session.connection().execute(_FIND_CASE, {"name": row.case}).scalar()
     existing: dict[str, str | None] = {}
     if case_id is None:
-        made = session.connection().execute(insert(Case).values(name=row.case))
+        made = session.connection().execute(_INSERT_CASE, {"name": row.case})
         case_id = int(made.inserted_primary_key[0])  # type: ignore[index]
     else:
         existing = {

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from qcode.corpus.cases import CaseCache, CaseRow, ensure_case
@@ -216,91 +216,138 @@ def store_document(
     cases: CaseCache | None = None,
 ) -> ImportOutcome:
     """Insert or update one parsed document with its units, case and attributes (`cases`: the
-    import's cache of the cases it wrote, committed by the caller with each file)."""
+    import's cache of the cases it wrote, committed by the caller with each file).
+
+    A new document is written with Core statements only (an ORM object would cost a flush and an
+    UPDATE for its case each time); only an update loads the stored row."""
     from qcode.corpus.text import sha256_text
 
     name = path.name
     digest = sha256_text(parsed.text)
-    doc = session.execute(select(Document).where(Document.name == name)).scalar()
-    words = count_words(parsed.text)
+    if session.autoflush:
+        session.flush()  # what the caller added (REFI-QDA import) goes in before the Core below
+    found = session.connection().execute(_FIND_DOCUMENT, {"name": name}).first()
     turns = sum(1 for t in parsed.turns if t.speaker is not None)
-    if doc is not None and doc.sha256 == digest:
+    if found is not None and found.sha256 == digest:
         if case_row is not None or parsed.metadata.get("case"):
-            _apply_case(session, doc, parsed.metadata, case_row, cases)
-        return ImportOutcome(name, "unchanged", doc.words, turns, tuple(parsed.warnings))
-    if doc is not None and not options.update:
-        from qcode.corpus.text import normalise
-
-        if normalise(doc.text) == parsed.text:
-            raise InputError(
-                f"{path}: {name} differs from the stored text only by invisible or control characters "
-                "that import now removes",
-                hint="pass --update to store the cleaned text (its codings are re-anchored)",
-            )
-        raise InputError(
-            f"{path}: {name} is already in the project with different text",
-            hint="pass --update to replace it (its codings are re-anchored)",
-        )
-    status = "imported" if doc is None else "updated"
-    reanchored = orphaned = 0
-    if doc is None:
-        doc = Document(name=name, revision=1)
-        session.add(doc)
-    else:
-        reanchored, orphaned = _reanchor_codings(session, doc, parsed.text)
-        doc.revision += 1
-        doc.updated_at = utcnow()
-        fulltext.unindex_document(session.connection(), doc.id, doc.text)
-        session.execute(delete(Unit).where(Unit.document_id == doc.id))
-    doc.text = parsed.text
-    doc.sha256 = digest
-    doc.source_path = str(path)
-    doc.source_format = path.suffix.lower().lstrip(".")
-    doc.encoding = parsed.encoding
-    doc.chars = len(parsed.text)
-    doc.words = words
-    doc.metadata_json = json.dumps(_jsonable(parsed.metadata), ensure_ascii=False, sort_keys=True)
-    session.flush()
-    _insert_units(session, doc.id, parsed)
-    fulltext.index_document(session.connection(), doc.id, parsed.text)
-    _apply_case(session, doc, parsed.metadata, case_row, cases)
+            case_id = _case_id(session, parsed.metadata, case_row, cases)
+            if case_id is not None and case_id != found.case_id:
+                session.connection().execute(
+                    update(Document).where(Document.id == found.id).values(case_id=case_id)
+                )
+        return ImportOutcome(name, "unchanged", found.words, turns, tuple(parsed.warnings))
+    if found is not None and not options.update:
+        _refuse_changed(session, path, found.id, parsed.text)
+    words = count_words(parsed.text)
+    if found is None:
+        case_id = _case_id(session, parsed.metadata, case_row, cases)
+        document_id = _insert_document(session, path, parsed, digest, words, case_id)
+        _insert_units(session, document_id, parsed)
+        fulltext.index_document(session.connection(), document_id, parsed.text)
+        return ImportOutcome(name, "imported", words, turns, tuple(parsed.warnings))
+    doc = session.get_one(Document, found.id)
+    reanchored, orphaned = _update_document(session, doc, path, parsed, digest, words)
+    case_id = _case_id(session, parsed.metadata, case_row, cases)
+    if case_id is not None:
+        doc.case_id = case_id
     return ImportOutcome(
-        name, status, words, turns, tuple(parsed.warnings), reanchored, orphaned
+        name, "updated", words, turns, tuple(parsed.warnings), reanchored, orphaned
     )
 
 
+# Statements run once per file are built once: building one costs more than running it.
+_FIND_DOCUMENT = select(Document.id, Document.sha256, Document.words, Document.case_id).where(
+    Document.name == bindparam("name")
+)
+_INSERT_DOCUMENT = insert(Document)
+
+
+def _refuse_changed(session: Session, path: Path, document_id: int, text: str) -> None:
+    from qcode.corpus.text import normalise
+
+    stored = session.execute(select(Document.text).where(Document.id == document_id)).scalar_one()
+    if normalise(stored) == text:
+        raise InputError(
+            f"{path}: {path.name} differs from the stored text only by invisible or control "
+            "characters that import now removes",
+            hint="pass --update to store the cleaned text (its codings are re-anchored)",
+        )
+    raise InputError(
+        f"{path}: {path.name} is already in the project with different text",
+        hint="pass --update to replace it (its codings are re-anchored)",
+    )
+
+
+def _insert_document(
+    session: Session, path: Path, parsed: ParsedDocument, digest: str, words: int,
+    case_id: int | None,
+) -> int:
+    """One INSERT, its case included; the model's column defaults (`uuid`, `revision`, the
+    times) are Core defaults, so they fill the rest as they do for an ORM object."""
+    made = session.connection().execute(
+        _INSERT_DOCUMENT,
+        {"name": path.name, "case_id": case_id, **_document_fields(path, parsed, digest, words)},
+    )
+    return int(made.inserted_primary_key[0])  # type: ignore[index]
+
+
+def _document_fields(path: Path, parsed: ParsedDocument, digest: str, words: int) -> dict[str, Any]:
+    """The columns that come from the file, for a new document and for an update alike."""
+    return {
+        "text": parsed.text,
+        "sha256": digest,
+        "source_path": str(path),
+        "source_format": path.suffix.lower().lstrip("."),
+        "encoding": parsed.encoding,
+        "chars": len(parsed.text),
+        "words": words,
+        "metadata_json": json.dumps(_jsonable(parsed.metadata), ensure_ascii=False, sort_keys=True),
+    }
+
+
+def _update_document(
+    session: Session, doc: Document, path: Path, parsed: ParsedDocument, digest: str, words: int
+) -> tuple[int, int]:
+    """Replace a stored document's text and units, re-anchoring its codings; returns how many
+    codings moved and how many lost their text."""
+    reanchored, orphaned = _reanchor_codings(session, doc, parsed.text)
+    doc.revision += 1
+    doc.updated_at = utcnow()
+    fulltext.unindex_document(session.connection(), doc.id, doc.text)
+    session.execute(delete(Unit).where(Unit.document_id == doc.id))
+    for key, value in _document_fields(path, parsed, digest, words).items():
+        setattr(doc, key, value)
+    session.flush()
+    _insert_units(session, doc.id, parsed)
+    fulltext.index_document(session.connection(), doc.id, parsed.text)
+    return reanchored, orphaned
+
+
 def _insert_units(session: Session, document_id: int, parsed: ParsedDocument) -> None:
-    from qcode.corpus.segmentation import segment
-    from qcode.store.bulk import insert_rows
+    from qcode.corpus.segmentation import segment_rows
+    from qcode.store.bulk import insert_tuples
 
-    rows = [
-        {
-            "document_id": document_id,
-            "kind": u.kind,
-            "number": u.number,
-            "start": u.start,
-            "end": u.end,
-            "speaker": u.speaker,
-            "timestamp": u.timestamp,
-        }
-        for u in segment(parsed.text, parsed.turns)
-    ]
-    insert_rows(session.connection(), Unit.__table__, rows)  # type: ignore[arg-type]
+    rows = [(document_id, *row) for row in segment_rows(parsed.text, parsed.turns)]
+    insert_tuples(session.connection(), Unit.__table__, _UNIT_COLUMNS, rows)  # type: ignore[arg-type]
 
 
-def _apply_case(
-    session: Session, doc: Document, metadata: dict[str, Any], case_row: CaseRow | None,
-    cases: CaseCache | None,
-) -> None:
+_UNIT_COLUMNS = ("document_id", "kind", "number", "start", "end", "speaker", "timestamp")
+
+
+def _case_id(
+    session: Session, metadata: dict[str, Any], case_row: CaseRow | None, cases: CaseCache | None,
+) -> int | None:
+    """The id of the document's case (made if new): the cases file's row, else the front
+    matter's `case` with its scalar values as attributes; None when it names no case."""
     if case_row is None:
         case_name = metadata.get("case")
         if case_name is None:
-            return
+            return None
         attrs = {
             str(k): v for k, v in metadata.items() if k not in _DOCUMENT_KEYS and _scalar(v)
         }
         case_row = CaseRow(case=str(case_name), attributes={k: _text(v) for k, v in attrs.items()})
-    doc.case_id = ensure_case(session, case_row, cases)
+    return ensure_case(session, case_row, cases)
 
 
 def _reanchor_codings(session: Session, doc: Document, new_text: str) -> tuple[int, int]:

@@ -140,14 +140,17 @@ def _paragraphs(text: str, breaks: list[int]) -> list[tuple[int, int]]:
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    if start < end and not text[start].isspace() and not text[end - 1].isspace():
-        return start, end  # the common case, without copying the piece
-    piece = text[start:end]
-    stripped = piece.strip()
-    if not stripped:
+    """`[start, end)` less the whitespace at both ends (`start, start` when nothing is left).
+    Stepping over it in place: a piece has a space or two there, and copying it to strip would
+    cost more (this runs for every unit)."""
+    first, last = start, end
+    while first < last and text[first].isspace():
+        first += 1
+    if first == last:
         return start, start
-    head = len(piece) - len(piece.lstrip())
-    return start + head, start + head + len(stripped)
+    while text[last - 1].isspace():
+        last -= 1
+    return first, last
 
 
 def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -158,11 +161,13 @@ def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
         following = match.group(1)
         if not (following.isupper() or following.isdigit() or following in _OPENERS):
             continue
-        punct = match.group()
-        if punct[0] == "." and punct[:2] != ".." and _abbreviation(text, begin, match.start()):
+        dot, stop = match.span()
+        # A single period (not `..`) may end an abbreviation; the lookahead leaves a character
+        # after it, so `dot + 1` is inside the text.
+        if text[dot] == "." and text[dot + 1] != "." and _abbreviation(text, begin, dot):
             continue
-        spans.append(_trim(text, begin, match.end()))
-        begin = match.end()
+        spans.append(_trim(text, begin, stop))
+        begin = stop
     spans.append(_trim(text, begin, end))
     return [s for s in spans if s[1] > s[0]]
 
@@ -185,26 +190,43 @@ def _abbreviation(text: str, begin: int, dot: int) -> bool:
 # --- all units -----------------------------------------------------------------------------
 
 
+# One unit as a plain tuple, in `Unit`'s field order: what storing a document inserts.
+UnitRow = tuple[str, int, int, int, str | None, str | None]
+
+
 def segment(text: str, turns: list[Turn]) -> list[Unit]:
     """All units of a document: turns, then paragraphs, sentences and lines, each from 1."""
+    return [Unit(*row) for row in segment_rows(text, turns)]
+
+
+def segment_rows(text: str, turns: list[Turn]) -> list[UnitRow]:
+    """`segment` as tuples `(kind, number, start, end, speaker, timestamp)`: an import stores
+    tens of thousands of units, and building an object for each would cost more than the rest."""
     lines = LineIndex(text)
     owners = _Owners(text, lines, turns)
-    units: list[Unit] = []
-
-    def add(kind: str, spans: list[tuple[int, int]]) -> None:
-        for number, (start, end) in enumerate(spans, 1):
-            turn = owners.at(start)
-            speaker, stamp = (turn.speaker, turn.timestamp) if turn else (None, None)
-            units.append(Unit(kind, number, start, end, speaker, stamp))
-
+    rows: list[UnitRow] = []
     for number, turn in enumerate(owners.turns, 1):
         start, end = _trim(text, turn.start, turn.end)
-        units.append(Unit("turn", number, start, end, turn.speaker, turn.timestamp))
+        rows.append(("turn", number, start, end, turn.speaker, turn.timestamp))
     paragraphs = _paragraphs(text, owners.starts)
-    add("paragraph", paragraphs)
-    add("sentence", [s for p in paragraphs for s in _sentences(text, *_speech(owners, p))])
-    add("line", [lines.span(n) for n in range(1, len(lines.starts) + 1)])
-    return units
+    _add_rows(rows, owners, "paragraph", paragraphs)
+    sentences = [s for p in paragraphs for s in _sentences(text, *_speech(owners, p))]
+    _add_rows(rows, owners, "sentence", sentences)
+    _add_rows(rows, owners, "line", [lines.span(n) for n in range(1, len(lines.starts) + 1)])
+    return rows
+
+
+def _add_rows(rows: list[UnitRow], owners: _Owners, kind: str, spans: list[tuple[int, int]]) -> None:
+    """Number `spans` from 1 as units of `kind`, each with the speaker of the turn it starts in
+    (`_Owners.at`, inlined: it runs once per unit)."""
+    starts = owners.starts
+    who = [(t.end, t.speaker, t.timestamp) for t in owners.turns]
+    for number, (start, end) in enumerate(spans, 1):
+        i = bisect_right(starts, start) - 1
+        if i >= 0 and start < who[i][0]:
+            rows.append((kind, number, start, end, who[i][1], who[i][2]))
+        else:
+            rows.append((kind, number, start, end, None, None))
 
 
 def _speech(owners: _Owners, paragraph: tuple[int, int]) -> tuple[int, int]:

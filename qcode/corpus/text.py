@@ -228,7 +228,23 @@ def count_words(text: str) -> int:
 
 def sha256_text(text: str) -> str:
     """Hex SHA-256 of the UTF-8 bytes of the normalised text."""
-    return hashlib.sha256(normalise(text).encode("utf-8")).hexdigest()
+    if not is_normalised(text):
+        text = normalise(text)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+_BREAKS = "\r\x0b\x0c\x85\u2028\u2029"  # what `_LINE_BREAKS` turns into `\n`
+
+
+def is_normalised(text: str) -> bool:
+    """True only if `normalise(text)` is `text`: what `clean` changes is looked for without
+    building a copy (an imported transcript is normalised already, and is hashed on import)."""
+    return (
+        _SUSPECT.search(text) is None  # the BOM is one of them
+        and not any(ch in text for ch in _BREAKS)
+        and unicodedata.is_normalized("NFC", text)
+        and not text[-1:].isspace()
+    )
 
 
 # --- folding for search (shared by the search core and the full-text index) ------------------

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -202,7 +202,25 @@ def dispose_engines() -> None:
 def session_scope(url: str, *, write: bool) -> Iterator[Session]:
     """One transaction: committed when the block ends normally, rolled back on any error."""
     engine = get_engine(url)
-    bind = engine.execution_options(qcode_write=write)
+    with bound_session(engine.execution_options(qcode_write=write), write=write) as session:
+        yield session
+
+
+def connect(url: str, *, write: bool) -> Connection:
+    """A connection for several transactions one after another (`bound_session` on it for each);
+    the caller closes it."""
+    engine = get_engine(url)
+    try:
+        return engine.execution_options(qcode_write=write).connect()
+    except BaseException as exc:
+        _raise_translated(exc)
+        raise
+
+
+@contextmanager
+def bound_session(bind: Engine | Connection, *, write: bool) -> Iterator[Session]:
+    """A session on `bind` for one transaction, as `session_scope` describes. On a connection
+    outside a transaction the session begins one and ends it, and leaves the connection open."""
     session = Session(bind=bind, expire_on_commit=False, autoflush=True)
     try:
         yield session
@@ -212,12 +230,17 @@ def session_scope(url: str, *, write: bool) -> Iterator[Session]:
             session.rollback()
     except BaseException as exc:
         session.rollback()
-        translated = busy_error(exc) or damaged_error(exc) or denied_error(exc)
-        if translated is not None:
-            raise translated from exc
+        _raise_translated(exc)
         raise
     finally:
         session.close()
+
+
+def _raise_translated(exc: BaseException) -> None:
+    """Raise the one-line error a store failure stands for (busy, damaged, refused), if any."""
+    translated = busy_error(exc) or damaged_error(exc) or denied_error(exc)
+    if translated is not None:
+        raise translated from exc
 
 
 def busy_error(exc: BaseException) -> BusyError | None:

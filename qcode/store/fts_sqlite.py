@@ -21,7 +21,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import Connection, Engine, Integer, TextClause, delete, insert, select, text, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Integer,
+    TextClause,
+    bindparam,
+    delete,
+    insert,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.sql.selectable import TextualSelect
 
@@ -51,8 +62,15 @@ def fts5_available(conn: Connection) -> bool:
     return _FTS5["enabled"]
 
 
+# Built once: every imported file runs them, and building one costs more than running it.
+_MARK = select(Meta.value).where(Meta.key == META_KEY)
+_SENTENCES = select(Unit.id, Unit.start, Unit.end).where(
+    Unit.document_id == bindparam("document_id"), Unit.kind == "sentence"
+)
+
+
 def _marked(conn: Connection) -> bool:
-    return conn.execute(select(Meta.value).where(Meta.key == META_KEY)).scalar() == INDEX_VERSION
+    return conn.execute(_MARK).scalar() == INDEX_VERSION
 
 
 def is_ready(conn: Connection) -> bool:
@@ -128,11 +146,7 @@ def _maintained(conn: Connection) -> bool:
 def _write(conn: Connection, statement: str, document_id: int, body: str) -> None:
     from qcode.corpus.text import index_text
 
-    units = conn.execute(
-        select(Unit.id, Unit.start, Unit.end).where(
-            Unit.document_id == document_id, Unit.kind == "sentence"
-        )
-    ).all()
+    units = conn.execute(_SENTENCES, {"document_id": document_id}).all()
     rows = [(unit_id, index_text(body[start:end])) for unit_id, start, end in units]
     rows = [row for row in rows if row[1]]
     if rows:

@@ -219,3 +219,49 @@ def test_docs_lists_a_page_with_the_same_counts_as_the_whole_list(project: Cli, 
     exact = project("docs", "--limit", "5")
     assert exact.exit_code == 0 and exact.stderr == "" and "int_005.txt" in exact.stdout
     assert project("docs", "--limit", "-1").exit_code == 2
+
+
+def test_a_file_failing_while_stored_leaves_nothing_and_the_rest_import(
+    project: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The import holds one connection for all its files: a file whose transaction fails after
+    its document and units went in is rolled back whole (its case too), and the files after it
+    still import."""
+    from sqlalchemy import Connection
+
+    from qcode.errors import InputError
+    from qcode.store import fulltext
+
+    src = tmp_path / "three"
+    src.mkdir()
+    for name in ("a.txt", "b.txt", "c.txt"):
+        (src / name).write_text(INTERVIEW.replace("Novi Sad", name), "utf-8")
+    (src / "cases.csv").write_text("document,case,size\na.txt,A,1\nb.txt,B,2\nc.txt,C,3\n", "utf-8")
+    index = fulltext.index_document
+
+    def failing(conn: Connection, document_id: int, body: str) -> None:
+        index(conn, document_id, body)
+        if "b.txt" in body:
+            raise InputError("b.txt: made to fail")
+
+    monkeypatch.setattr(fulltext, "index_document", failing)
+    run = project("import", str(src), "--cases", str(src / "cases.csv"))
+    assert run.exit_code == 1
+    assert "error: b.txt: made to fail" in run.stderr
+    assert "2 imported; 0 unchanged; 1 skipped (1 .csv); 1 failed" in run.stderr
+    con = sqlite3.connect(tmp_path / "qcode.db")
+    names = [n for (n,) in con.execute("SELECT name FROM documents ORDER BY id")]
+    assert names == ["a.txt", "c.txt"]
+    assert [n for (n,) in con.execute("SELECT name FROM cases ORDER BY id")] == ["A", "C"]
+    units = con.execute("SELECT count(*) FROM units WHERE document_id NOT IN (SELECT id FROM documents)")
+    assert units.fetchone() == (0,)
+    con.close()
+    monkeypatch.undo()
+    again = project("import", str(src), "--cases", str(src / "cases.csv"))
+    assert again.exit_code == 0, again.stderr
+    assert "1 imported; 2 unchanged" in again.stderr
+    con = sqlite3.connect(tmp_path / "qcode.db")
+    cases = con.execute("SELECT c.name, a.value FROM cases c JOIN case_attributes a ON a.case_id = c.id"
+                        " ORDER BY c.id").fetchall()
+    assert cases == [("A", "1"), ("C", "3"), ("B", "2")]
+    con.close()

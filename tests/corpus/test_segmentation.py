@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from qcode.corpus.ingest.base import Turn
 from qcode.corpus.ingest.speakers import parse_turns
-from qcode.corpus.segmentation import LineIndex, Unit, line_of, line_starts, segment
+from qcode.corpus.segmentation import LineIndex, Unit, line_of, line_starts, segment, segment_rows
 
 
 def texts(text: str, units: list[Unit], kind: str) -> list[str]:
@@ -179,3 +179,35 @@ def test_segmenting_long_interviews_gives_every_kind_of_unit() -> None:
         units = segment(text, turns)
         assert len(units) > 600
         assert {unit.kind for unit in units} >= {"turn", "paragraph", "sentence", "line"}
+
+
+def test_rows_are_the_units_of_the_sample_transcripts() -> None:
+    """`segment_rows` (what an import stores) gives the units `segment` gives, as tuples."""
+    from qcode.corpus.importing import ImportOptions, collect_paths, read_file
+    from tests.conftest import INTERVIEWS
+
+    files = collect_paths([INTERVIEWS]).files
+    assert len(files) > 100
+    for path in files:
+        parsed = read_file(path, ImportOptions())
+        rows = segment_rows(parsed.text, parsed.turns)
+        assert rows == [
+            (u.kind, u.number, u.start, u.end, u.speaker, u.timestamp)
+            for u in segment(parsed.text, parsed.turns)
+        ], path.name
+        assert len(rows) > 100
+
+
+_PIECES = ["a", "b", " ", ".", "?", "…", "\n", "\t", "Ћ", "I", "Dr.", "d.o.o", "..", "\"", "”", "»",
+           "(", "1", "\u00a0", "\u2028", "\u3000"]
+
+
+@given(st.lists(st.sampled_from(_PIECES)).map("".join))
+def test_paragraphs_and_sentences_are_stripped_pieces(text: str) -> None:
+    """Spans are trimmed as `str.strip` trims (every Unicode space), never empty, in order."""
+    for kind in ("paragraph", "sentence"):
+        spans = [(u.start, u.end) for u in segment(text, []) if u.kind == kind]
+        for start, end in spans:
+            assert start < end
+            assert text[start:end] == text[start:end].strip()
+        assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans))

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from qcode.corpus.text import decode_bytes, normalise, sha256_text
+from qcode.corpus.text import decode_bytes, is_normalised, normalise, sha256_text
 from qcode.errors import InputError
 
 SERBIAN_LATIN = "čćšžđ ČĆŠŽĐ"
@@ -91,6 +91,19 @@ def test_normalise_is_idempotent_and_clean(text: str) -> None:
     assert "\r" not in once and "\x00" not in once and "\ufeff" not in once
     assert once == unicodedata.normalize("NFC", once)
     assert once == once.rstrip()
+
+
+_AWKWARD = st.lists(st.sampled_from(
+    ["a", "Ћ", " ", "\t", "\n", "\r", "\x0b", "\x85", "\u2028", "\u00a0", "\u200b", "\ufeff",
+     "\x1b", "[", "m", "\ue000", "e\u0301", "\u0301", "\u3000"])).map("".join)
+
+
+@given(st.one_of(st.text(), _AWKWARD))
+def test_is_normalised_only_when_normalise_changes_nothing(text: str) -> None:
+    if is_normalised(text):
+        assert normalise(text) == text
+    assert is_normalised(normalise(text))
+    assert sha256_text(text) == hashlib.sha256(normalise(text).encode()).hexdigest()
 
 
 @given(st.text())

@@ -203,3 +203,35 @@ def test_postgres_migration_runs_inside_the_projects_schema(pg_schema: str, pg_u
             "SELECT table_schema FROM information_schema.columns "
             "WHERE table_name = 'coders' AND column_name = 'db_role'")).scalars().all()
     assert name in where  # (`public` may hold another test's project)
+
+
+def test_many_rows_go_in_in_order(store_url: str) -> None:
+    """`insert_tuples` (several rows per statement where the driver allows) keeps the rows'
+    order in their ids, whatever their number against the statement's size."""
+    from sqlalchemy import insert
+
+    from qcode.store.bulk import ROWS_PER_STATEMENT, insert_tuples
+    from qcode.store.models import Case, CaseAttribute, Document, Unit
+
+    create_project(store_url, name="t")
+    engine = get_engine(store_url)
+    counts = (1, ROWS_PER_STATEMENT - 1, ROWS_PER_STATEMENT, 2 * ROWS_PER_STATEMENT + 3)
+    with engine.execution_options(qcode_write=True).begin() as conn:
+        made = conn.execute(insert(Document).values(name="a.txt", text="x" * 1000, sha256="0" * 64,
+                                                    source_format="txt"))
+        doc = made.inserted_primary_key[0]
+        # columns not in the table's order, some values None
+        rows = [(n, doc, "line", n + 1, n, f"s{n}" if n % 3 else None) for n in range(sum(counts))]
+        for count in counts:
+            part, rows = rows[:count], rows[count:]
+            insert_tuples(conn, Unit.__table__, ("start", "document_id", "kind", "number", "end",
+                                                 "speaker"), part)
+        stored = conn.execute(text('SELECT number, start, "end", speaker FROM units ORDER BY id')).all()
+        assert [tuple(r) for r in stored] == [
+            (n + 1, n, n, f"s{n}" if n % 3 else None) for n in range(sum(counts))
+        ]
+        case = conn.execute(insert(Case).values(name="c")).inserted_primary_key[0]
+        attributes = [(f"v{n}" if n % 2 else None, f"a{n:04}", case) for n in range(2 * ROWS_PER_STATEMENT)]
+        insert_tuples(conn, CaseAttribute.__table__, ("value", "name", "case_id"), attributes)
+        stored = conn.execute(text("SELECT value, name, case_id FROM case_attributes ORDER BY name")).all()
+        assert [tuple(r) for r in stored] == attributes
