@@ -8,6 +8,9 @@ writes the speakers and turn counts it would store to stdout.
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,6 +19,8 @@ import typer
 from qcode.cli.output import FORMAT_OPTION, Format, console, echo, emit, error, info, shown, warn
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from qcode.corpus.cases import CaseRow
     from qcode.corpus.importing import FileSummary, ImportOptions
 
@@ -126,8 +131,6 @@ def _import_files(
     done: set[str],
 ) -> dict[str, int]:
     """Import each file in its own transaction; names stored (or found unchanged) go to `done`."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
     from qcode.cli.state import transactions
     from qcode.corpus.cases import CaseCache, lookup_case_row
     from qcode.corpus.importing import read_file, store_document, summarise
@@ -136,16 +139,8 @@ def _import_files(
     cases = CaseCache()
 
     counts = {"imported": 0, "updated": 0, "unchanged": 0, "words": 0}
-    columns = (TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    shown_on = console(stderr=True)
-    # Off a terminal a bar is never drawn, but would leave an empty line behind in the log.
     # One connection for the whole import, one transaction on it per file.
-    with transactions(write=True) as held, Progress(
-        *columns, console=shown_on, transient=True, disable=not files or not shown_on.is_terminal
-    ) as progress:
-        # Messages go through the progress bar's console, so the bar is redrawn below them.
-        on = progress.console
-        task = progress.add_task("import", total=len(files))
+    with transactions(write=True) as held, _progress(len(files)) as (on, say, advance):
         for path in files:
             try:
                 parsed = read_file(path, options)
@@ -165,17 +160,35 @@ def _import_files(
                 counts[outcome.status] += 1
                 counts["words"] += outcome.words if outcome.status != "unchanged" else 0
                 if outcome.status != "unchanged":
-                    progress.console.print(
-                        shown(file_line(path, summarise(parsed, outcome.words))), markup=False,
-                        highlight=False, soft_wrap=True,
-                    )
+                    say(file_line(path, summarise(parsed, outcome.words)))
                 for message in outcome.warnings:
                     warn(f"{path}: {message}", on=on)
                 if outcome.orphaned:
                     warn(f"{path}: {outcome.orphaned} codings lost their text; see `qcode codings`",
                          on=on)
-            progress.advance(task)
+            advance()
     return counts
+
+
+@contextmanager
+def _progress(total: int) -> Iterator[tuple[Console | None, Callable[[str], None], Callable[[], None]]]:
+    """Where the import's messages go, how a file's line is printed, and how the bar moves on:
+    on a terminal a bar below the messages; elsewhere (a log, a pipe) plain lines as the dry run
+    prints them, without loading rich (a bar is never drawn there, and would leave an empty line
+    behind)."""
+    if not total or not sys.stderr.isatty():
+        yield None, lambda line: echo(line, err=True), lambda: None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = (TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console(stderr=True), transient=True) as progress:
+        task = progress.add_task("import", total=total)
+        # Messages go through the progress bar's console, so the bar is redrawn below them.
+        shown_on = progress.console
+        yield (shown_on,
+               lambda line: shown_on.print(shown(line), markup=False, highlight=False, soft_wrap=True),
+               lambda: progress.advance(task))
 
 
 def _dry_run(files: list[Path], options: ImportOptions, failures: list[str], fmt: Format) -> None:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import sqlite3
+import sys
 from pathlib import Path
 
 import pytest
@@ -265,3 +267,31 @@ def test_a_file_failing_while_stored_leaves_nothing_and_the_rest_import(
                         " ORDER BY c.id").fetchall()
     assert cases == [("A", "1"), ("C", "3"), ("B", "2")]
     con.close()
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize("terminal", [False, True], ids=["log", "terminal"])
+def test_import_lines_reach_a_log_plainly_and_a_terminal_above_its_bar(
+    terminal: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from qcode.cli.importing import _progress
+    from qcode.cli.output import error
+
+    err = _Terminal() if terminal else io.StringIO()
+    monkeypatch.setattr(sys, "stderr", err)
+    with _progress(2) as (on, say, advance):
+        assert (on is not None) is terminal
+        say("int_001.txt: Name: speech \x1b]0;owned\x07 [laughs]; words 10 → 10")
+        error("bad file", on=on)
+        advance()
+        advance()
+    shown = err.getvalue()
+    assert "int_001.txt: Name: speech \\x1b]0;owned\\x07 [laughs]; words 10 → 10" in shown
+    assert "error: bad file" in shown and "\x07" not in shown
+    if not terminal:
+        assert shown == ("int_001.txt: Name: speech \\x1b]0;owned\\x07 [laughs]; words 10 → 10\n"
+                         "error: bad file\n")
