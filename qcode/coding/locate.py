@@ -22,6 +22,7 @@ from sqlalchemy import Select, and_, bindparam, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from qcode.corpus.segmentation import line_starts
+from qcode.store.id_lists import IdStatement
 from qcode.store.models import Coding, Document, Unit
 
 BATCH = 50  # documents a query: texts held at once, and terms of the turns' range query
@@ -155,8 +156,8 @@ def seek_columns() -> list[Any]:
             _unit_before("line", Coding.end - 1, "number")]
 
 
-_TURNS = (select(Unit.id, Unit.end, Unit.number, Unit.speaker)
-          .where(Unit.id.in_(bindparam("ids", expanding=True))))
+_TURNS = IdStatement(lambda among: select(Unit.id, Unit.end, Unit.number, Unit.speaker)
+                     .where(among(Unit.id)))
 
 
 def seek_turns(session: Session, rows: Sequence[Sequence[Any]], before: int
@@ -164,10 +165,8 @@ def seek_turns(session: Session, rows: Sequence[Sequence[Any]], before: int
     """id -> (end, number, speaker) of the turns named in columns `before` and `before + 1`."""
     ids = sorted({r[i] for r in rows for i in (before, before + 1) if r[i] is not None})
     found: dict[int, tuple[int, int, str | None]] = {}
-    connection = session.connection()
-    for first in range(0, len(ids), 900):
-        for id_, end, number, speaker in connection.execute(_TURNS, {"ids": ids[first:first + 900]}):
-            found[id_] = (end, number, speaker)
+    for id_, end, number, speaker in _TURNS.rows(session.connection(), ids):
+        found[id_] = (end, number, speaker)
     return found
 
 

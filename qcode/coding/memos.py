@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from qcode.errors import NotFoundError, QcodeError, UsageError
 from qcode.store.events import record
+from qcode.store.id_lists import IdStatement
 from qcode.store.models import Coder, Coding, Memo, utcnow
 
 TARGETS = ("coding", "document", "code", "project")
@@ -158,9 +159,9 @@ def get_memos(session: Session, kind: str, target_id: int | None, name: str) -> 
     return [_info(m, name, coder_name) for m, coder_name in rows]
 
 
-_THREADS = (select(Memo.target_id, Memo.text)
-            .where(Memo.target_type == "coding", Memo.target_id.in_(bindparam("ids", expanding=True)))
-            .order_by(Memo.target_id, Memo.created_at, Memo.id))
+_THREADS = IdStatement(lambda among: select(Memo.target_id, Memo.text)
+                       .where(Memo.target_type == "coding", among(Memo.target_id))
+                       .order_by(Memo.target_id, Memo.created_at, Memo.id))
 
 
 _RANGE = (select(Memo.target_id, Memo.text)
@@ -183,7 +184,6 @@ def coding_memo_texts(session: Session, coding_ids: Iterable[int]) -> dict[int, 
             if target_id in wanted:
                 found.setdefault(int(target_id), []).append(text)
         ids = []
-    for start in range(0, len(ids), 900):
-        for target_id, text in connection.execute(_THREADS, {"ids": ids[start : start + 900]}):
-            found.setdefault(int(target_id), []).append(text)
+    for target_id, text in _THREADS.rows(connection, ids):
+        found.setdefault(int(target_id), []).append(text)
     return {coding_id: "\n\n".join(texts) for coding_id, texts in found.items()}

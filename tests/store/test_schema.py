@@ -235,3 +235,22 @@ def test_many_rows_go_in_in_order(store_url: str) -> None:
         insert_tuples(conn, CaseAttribute.__table__, ("value", "name", "case_id"), attributes)
         stored = conn.execute(text("SELECT value, name, case_id FROM case_attributes ORDER BY name")).all()
         assert [tuple(r) for r in stored] == attributes
+
+
+def test_rows_for_a_list_of_ids_come_whole_past_sqlites_parameter_limit(store_url: str) -> None:
+    """`IdStatement` binds ids as one array on PostgreSQL and 900 to a statement on SQLite: the
+    same rows either way, for none, a few, and more ids than SQLite takes in one statement."""
+    from sqlalchemy import insert, select
+
+    from qcode.store.id_lists import SQLITE_BATCH, IdStatement
+    from qcode.store.models import Case
+
+    create_project(store_url, name="t")
+    wanted = IdStatement(lambda among: select(Case.id, Case.name).where(among(Case.id)))
+    with get_engine(store_url).execution_options(qcode_write=True).begin() as conn:
+        conn.execute(insert(Case), [{"name": f"c{n:05}"} for n in range(2 * SQLITE_BATCH + 7)])
+        ids = sorted(conn.execute(select(Case.id)).scalars())
+        for chosen in ([], ids[:3], ids[::2], ids, [ids[0], -1, ids[-1]]):
+            found = sorted(tuple(r) for r in wanted.rows(conn, chosen))
+            assert [r[0] for r in found] == sorted(i for i in chosen if i > 0)
+            assert all(name == f"c{ids.index(i):05}" for i, name in found)
