@@ -15,7 +15,7 @@ from qcode.cli.export import (
     _deliver,
     _filter,
 )
-from qcode.cli.output import echo, info
+from qcode.cli.output import MAX_NUMBER, echo, info
 from qcode.cli.review import CODE_OPTION, EXACT_OPTION, WHERE_OPTION
 from qcode.cli.state import transaction
 
@@ -38,6 +38,9 @@ def report(
     round_: str = ROUND_OPTION,
     no_text: bool = typer.Option(
         False, "--no-text", help="Leave every transcript's text out (no transcript viewer)."),
+    transcripts: int = typer.Option(
+        200, "--transcripts", min=0, max=MAX_NUMBER, metavar="N",
+        help="Embed at most N transcripts in the viewer, the first with codings (0: all)."),
     pseudonymise: Path = PSEUDONYMS_OPTION,
 ) -> None:
     """A report in one HTML file that opens offline: summary, codebook with counts, code
@@ -55,7 +58,7 @@ def report(
         pseudonyms = read_pseudonyms(pseudonymise)
     if output is None and shown.stdout_is_terminal():
         raise UsageError("an HTML report is not for the terminal", hint="give -o exports/report.html")
-    opts = ReportOptions(tuple(by or ()), unit, no_text, pseudonyms)
+    opts = ReportOptions(tuple(by or ()), unit, no_text, pseudonyms, transcripts)
     from qcode.export.report.page import build_report
 
     with transaction(write=False) as session:

@@ -63,6 +63,15 @@ def test_no_text_leaves_every_transcript_sentence_out(exp: Cli, tmp_path: Path) 
     assert not shown
 
 
+def test_transcripts_caps_the_viewer_and_says_so(exp: Cli, tmp_path: Path) -> None:
+    page = report(exp, tmp_path, "--transcripts", "1")
+    assert len(blob(page, "qcode-viewer")["transcripts"]) == 1
+    assert "The first 1 documents with codings" in page and "more have codings" in page
+    whole = report(exp, tmp_path, "--transcripts", "0")
+    assert len(blob(whole, "qcode-viewer")["transcripts"]) > 1 and "more have codings" not in whole
+    assert exp("report", "-o", str(tmp_path / "x.html"), "--transcripts", "-1").exit_code == 2
+
+
 def test_where_round_and_coder_narrow_the_report(exp: Cli, tmp_path: Path) -> None:
     def documents(*args: str) -> list[str]:
         return [t["document"] for t in blob(report(exp, tmp_path, *args), "qcode-viewer")["transcripts"]]

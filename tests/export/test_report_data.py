@@ -112,6 +112,21 @@ def test_the_viewer_holds_each_coder_and_the_consensus_layer(session: Session) -
     assert sum(len(t.marks) for t in viewer.transcripts) == 14
 
 
+def test_the_viewer_holds_the_first_documents_with_codings_up_to_its_limit(session: Session) -> None:
+    whole = _gather(session, transcripts=0).viewer
+    assert whole is not None and not whole.more and len(whole.transcripts) == 4
+    for limit in (1, 3):
+        some = _gather(session, transcripts=limit).viewer
+        assert some is not None and some.more
+        assert some.transcripts == whole.transcripts[:limit]  # texts and marks as in the whole
+        assert set(some.coders) <= set(whole.coders)
+    exact = _gather(session, transcripts=4).viewer
+    assert exact is not None and not exact.more and exact.transcripts == whole.transcripts
+    narrowed = _gather(session, ExportFilter(where={"sector": "it services"}), transcripts=1).viewer
+    assert narrowed is not None and narrowed.more
+    assert [t.document for t in narrowed.transcripts] == ["int_001.txt"]
+
+
 def test_filters_narrow_the_viewer(session: Session) -> None:
     it = _gather(session, ExportFilter(where={"sector": "it services"})).viewer
     assert it is not None and [t.document for t in it.transcripts] == ["int_001.txt", "int_003.txt"]

@@ -44,6 +44,7 @@ class ReportOptions:
     unit: str = "turn"  # of co-occurrence and agreement
     no_text: bool = False  # leave transcript text out entirely
     pseudonyms: Pseudonyms | None = None
+    transcripts: int = 200  # the viewer's documents at most (the first with codings); 0: all
 
     def name(self, value: str) -> str:
         """A document, case, coder or attribute value as the report shows it."""
@@ -181,7 +182,8 @@ def gather(session: Session, flt: ExportFilter, opts: ReportOptions) -> ReportDa
         unit=opts.unit,
         agreement=blocks,
         agreement_note=note,
-        viewer=None if opts.no_text else viewer(session, flt, colours, opts.pseudonyms),
+        viewer=None if opts.no_text else viewer(session, flt, colours, opts.pseudonyms,
+                                                opts.transcripts),
     )
 
 

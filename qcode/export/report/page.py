@@ -230,8 +230,11 @@ def _viewer_section(viewer: Viewer | None) -> str:
     controls = ("<div id=\"qv-controls\"><label>Document <select id=\"qv-document\"></select></label>"
                 "<label>Code <select id=\"qv-code\"></select></label>"
                 "<span id=\"qv-coders\"></span><span id=\"qv-count\" class=\"note\"></span></div>\n")
+    shown = (f"The first {len(viewer.transcripts):,} documents with codings (in name order; "
+             "more have codings: `qcode report --transcripts N` embeds N, 0 all, and the filters "
+             "choose which)" if viewer.more else "Each document with codings")
     return _section("transcripts", "Transcripts",
-                    "Each document with codings, every coder's and the consensus layer's coded "
+                    f"{shown}, every coder's and the consensus layer's coded "
                     "passages highlighted (dashed: consensus); hover a passage for its codes. "
                     "Choose a code (with the codes below it) and the coders to show.",
                     controls, "<div id=\"qv-text\"></div>\n")

@@ -1,10 +1,12 @@
 """The transcripts a report shows, each with every coder's and the consensus layer's coded spans.
 
 Only documents with at least one coding in scope are shown (a transcript nobody coded has
-nothing to highlight, and leaving them out keeps the file small). Codings are read through the
-exports' scope, so the blind rule and the filters hold as in `qcode export segments`. With
-pseudonyms, names are replaced in the text and every span moved with the text around it, so a
-highlight still covers the words it was made on.
+nothing to highlight, and leaving them out keeps the file small), and at most `limit` of them,
+the first in document order: a browser opens a report of a few hundred transcripts at once, not
+one of 10,000 (186 MB of HTML, 2 GB to build), and only the shown documents' codings are read.
+Codings are read through the exports' scope, so the blind rule and the filters hold as in
+`qcode export segments`. With pseudonyms, names are replaced in the text and every span moved
+with the text around it, so a highlight still covers the words it was made on.
 """
 
 from __future__ import annotations
@@ -57,6 +59,7 @@ class Viewer:
     coders: tuple[str, ...]  # the coders, then `consensus` when its layer has codings here
     codes: tuple[ViewerCode, ...]
     transcripts: tuple[Transcript, ...]
+    more: bool = False  # documents with codings beyond the `limit` shown
 
 
 def _layers(flt: ExportFilter) -> list[ExportFilter]:
@@ -66,18 +69,29 @@ def _layers(flt: ExportFilter) -> list[ExportFilter]:
 
 
 def viewer(session: Session, flt: ExportFilter, colours: dict[str, str],
-           pseudonyms: Pseudonyms | None = None) -> Viewer:
-    """The documents with codings in scope, their text and every coding in scope on them."""
+           pseudonyms: Pseudonyms | None = None, limit: int = 0) -> Viewer:
+    """The documents with codings in scope (the first `limit`; 0: all), their text and every
+    coding in scope on them."""
     first = resolve(session, flt)
     index = {code.id: i for i, code in enumerate(first.codes)}
     codes = tuple(
         ViewerCode(code.key, code.label, colours.get(code.key, normalise_colour(None, code.key)),
                    tuple(index[a] for a in code.ancestors if a in index))
         for code in first.codes)
+    layers = [(layer, first if layer is flt else resolve(session, layer)) for layer in _layers(flt)]
     found: dict[int, list[tuple[int, int, int, str]]] = {}
-    for layer in _layers(flt):
-        scope = first if layer is flt else resolve(session, layer)
-        _read(session, scope, layer, index, found)
+    ids = [doc.id for doc in first.documents]
+    for start in range(0, len(ids), BATCH):
+        wanted = set(ids[start : start + BATCH])
+        for layer, scope in layers:
+            part = replace(scope, documents=tuple(d for d in scope.documents if d.id in wanted))
+            _read(session, part, layer, index, found)
+        if limit and len(found) > limit:
+            break
+    more = bool(limit) and len(found) > limit
+    if more:
+        keep = [doc_id for doc_id in ids if doc_id in found][:limit]
+        found = {doc_id: found[doc_id] for doc_id in keep}
     names = sorted({m[3] for marks in found.values() for m in marks if not is_consensus(m[3])},
                    key=lambda n: (n.casefold(), n))
     if any(is_consensus(m[3]) for marks in found.values() for m in marks):
@@ -85,7 +99,7 @@ def viewer(session: Session, flt: ExportFilter, colours: dict[str, str],
     coder_at = {name: i for i, name in enumerate(names)}
     transcripts = _transcripts(session, first, found, coder_at, pseudonyms)
     name = pseudonyms.apply if pseudonyms is not None else str
-    return Viewer(tuple(name(n) if n != CONSENSUS else n for n in names), codes, transcripts)
+    return Viewer(tuple(name(n) if n != CONSENSUS else n for n in names), codes, transcripts, more)
 
 
 def _read(session: Session, scope: Scope, layer: ExportFilter, index: dict[int, int],
