@@ -37,12 +37,22 @@ class Figure:
 
 @dataclass(frozen=True, eq=False)
 class Table:
-    """Reliability data of one row group: binary (per code) or nominal (a domain)."""
+    """Reliability data of one row group: binary (per code) or nominal (a domain).
+
+    The ratings stay as they were read (int8: 0/1, or -1 missing; float category indices with
+    NaN missing) and become `ReliabilityData` (int64) when `data` is asked for: a report over
+    every code holds one table's int64 copy at a time, not all of them (at 200,000 sentences
+    and four coders that was 300 MB for the codes and their pooled row)."""
 
     code: str
     document: str | None
-    data: ReliabilityData
+    values: np.ndarray
+    n_categories: int
     binary: bool
+
+    @property
+    def data(self) -> ReliabilityData:
+        return to_data(self.values, self.n_categories)
 
 
 def finite(x: float | None) -> float | None:

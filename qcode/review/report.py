@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from qcode.agreement import (
     AgreementResult,
+    ReliabilityData,
     bootstrap_alpha_many,
     bootstrap_many,
     brennan_prediger,
@@ -139,8 +140,8 @@ def _interval(name: str, result: Any, opts: Options,
     return tuple(finite(x) for x in result.confidence_interval(opts.confidence))
 
 
-def _counts(table: Table) -> tuple[int, float | None]:
-    codes = table.data.codes
+def _counts(table: Table, data: ReliabilityData) -> tuple[int, float | None]:
+    codes = data.codes
     rated = codes >= 0
     if table.binary:
         both = int((codes == 1).all(axis=0).sum())
@@ -154,10 +155,11 @@ def figures_for(table: Table, measures: tuple[str, ...], opts: Options,
                 boot: Intervals | None = None, index: int = -1) -> list[Figure]:  # fmt: skip
     """Every requested measure on one table, with percent agreement beside each (and the
     bootstrap intervals of `bootstrap_intervals`, table `index`)."""
-    results = {name: MEASURES[name](table.data) for name in measures}
+    data = table.data  # built once for every measure, let go with this table
+    results = {name: MEASURES[name](data) for name in measures}
     kappa_like = [r for r in results.values() if isinstance(r, AgreementResult)]
-    pa = (kappa_like[0] if kappa_like else percent_agreement(table.data)).observed_agreement
-    both, prevalence = _counts(table)
+    pa = (kappa_like[0] if kappa_like else percent_agreement(data)).observed_agreement
+    both, prevalence = _counts(table, data)
     out = []
     for name, result in results.items():
         value = finite(float(result))

@@ -32,10 +32,10 @@ def _code_tables(
 ) -> list[Table]:
     out = []
     for name, part in _slices(scope, offsets, by):
-        out += [Table(v, name, to_data(bins[v][:, part], 2), True) for v in scope.variables]
+        out += [Table(v, name, bins[v][:, part], 2, True) for v in scope.variables]
         if pooled and len(scope.variables) > 1:
             stack = np.hstack([bins[v][:, part] for v in scope.variables])
-            out.append(Table(ALL, name, to_data(stack, 2), True))
+            out.append(Table(ALL, name, stack, 2, True))
     return out
 
 
@@ -46,11 +46,11 @@ def _domain_tables(
     assert scope.domain is not None
     for name, part in _slices(scope, offsets, by):
         chunk = values[:, part]
-        out.append(Table(scope.domain, name, to_data(chunk, len(categories)), False))
+        out.append(Table(scope.domain, name, chunk, len(categories), False))
         for k, value in enumerate(categories):
             if value in scope.variables:
-                binary = np.where(np.isnan(chunk), np.nan, (chunk == k).astype(np.float64))
-                out.append(Table(value, name, to_data(binary, 2), True))
+                binary = np.where(np.isnan(chunk), -1, chunk == k).astype(np.int8)  # -1: missing
+                out.append(Table(value, name, binary, 2, True))
     return out
 
 
@@ -73,9 +73,9 @@ def _segment_tables(scope: Scope, overlap: float, by: str, uncoded: str) -> list
         for v, (segs, offsets) in per_code.items():
             chosen = segs if d is None else segs[int(offsets[d]) : int(offsets[d + 1])]
             mats[v] = binary_matrix(chosen)
-            out.append(Table(v, name, to_data(mats[v], 2), True))
+            out.append(Table(v, name, mats[v], 2, True))
         if len(mats) > 1:
-            out.append(Table(ALL, name, to_data(np.hstack(list(mats.values())), 2), True))
+            out.append(Table(ALL, name, np.hstack(list(mats.values())), 2, True))
     return out
 
 
