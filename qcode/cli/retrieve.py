@@ -9,16 +9,8 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from qcode.cli.output import FORMAT_OPTION, Format, echo, info, shown
-from qcode.cli.review import (
-    CODER_FILTER,
-    DOC_OPTION,
-    EXACT_OPTION,
-    SPEAKER_OPTION,
-    WHERE_OPTION,
-    _stream_csv,
-    _stream_json,
-)
+from qcode.cli.output import FORMAT_OPTION, Format, echo, info, shown, stream_csv, stream_json
+from qcode.cli.review import CODER_FILTER, DOC_OPTION, EXACT_OPTION, SPEAKER_OPTION, WHERE_OPTION
 from qcode.cli.state import transaction
 
 if TYPE_CHECKING:
@@ -54,9 +46,9 @@ def retrieve(
     with transaction(write=False) as session:
         seen = _Seen(iter_passages(session, flt, context=context))
         if fmt is Format.json:
-            _stream_json(asdict(p) for p in seen)
+            stream_json(asdict(p) for p in seen)
         elif fmt is Format.csv:
-            _stream_csv(([getattr(p, c) for c in CSV_COLUMNS] for p in seen), CSV_COLUMNS)
+            stream_csv(([getattr(p, c) for c in CSV_COLUMNS] for p in seen), CSV_COLUMNS)
         elif output.stdout_is_terminal():
             print_rich(seen, output.console())
         else:

@@ -8,7 +8,7 @@ boundaries. Text comes from the stored document, so offsets and quotes always ag
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,7 +19,7 @@ from qcode.coding.highlight import Mark, normalise_colour
 from qcode.coding.layers import coder_label
 from qcode.coding.locate import seek_columns, seek_turns, turn_of
 from qcode.coding.queries import CHUNK, CodingFilter, filtered_codings
-from qcode.corpus.documents import DocumentView, resolve_document, show_document
+from qcode.corpus.documents import DocumentView, resolve_document, show_document, with_texts
 from qcode.errors import UsageError
 from qcode.store.models import Code, Coder, Coding, Document
 
@@ -90,9 +90,6 @@ def iter_passages(session: Session, flt: CodingFilter, *,
     return _passages(session, query, flt, context, colours)
 
 
-TEXTS = 50  # documents whose texts are held at once
-
-
 def _passages(session: Session, query: Select[Any], flt: CodingFilter, context: int,
               colours: dict[str, str]) -> Iterator[Passage]:
     from qcode.coding.memos import coding_memo_texts
@@ -105,13 +102,13 @@ def _passages(session: Session, query: Select[Any], flt: CodingFilter, context: 
         memos = coding_memo_texts(session, (r[3] for r in part))
         # The texts of `TEXTS` documents at a time, each read once for its codings (cutting
         # windows out in SQL instead made PostgreSQL detoast a text once per coding).
-        for rows, texts in _with_texts(session, part):
+        for rows, texts in with_texts(session.connection(), part):
             for (doc, start, end, id_, anchor, doc_name, code_key, coder_name, before, after,
                  first, last) in rows:
                 turn, said_by = turn_of(turns, start, before, after)
                 if speaker is not None and (said_by or "").casefold() != speaker:
                     continue
-                text = texts[doc]
+                text = texts[doc][1]
                 left, right = context_around(text, start, end, context)
                 yield Passage(
                     id=id_, document=doc_name, code=code_key, coder=coder_name, start=start,
@@ -119,27 +116,6 @@ def _passages(session: Session, query: Select[Any], flt: CodingFilter, context: 
                     context_before=left, text=text[start:end], context_after=right,
                     memo=memos.get(id_), anchor=anchor, colour=colours[code_key],
                 )
-
-
-def _with_texts(session: Session, rows: Sequence[Any]
-                ) -> Iterator[tuple[list[Any], dict[int, str]]]:
-    """`rows` (document id first, in document order) in runs of `TEXTS` documents, each run
-    with those documents' texts."""
-    run: list[Any] = []
-    documents: set[int] = set()
-    for row in rows:
-        if row[0] not in documents and len(documents) == TEXTS:
-            yield run, _texts(session, documents)
-            run, documents = [], set()
-        run.append(row)
-        documents.add(row[0])
-    if run:
-        yield run, _texts(session, documents)
-
-
-def _texts(session: Session, ids: set[int]) -> dict[int, str]:
-    query = select(Document.id, Document.text).where(Document.id.in_(sorted(ids)))
-    return dict(session.connection().execute(query).tuples().all())
 
 
 def split_names(values: Iterable[str] | None) -> list[str]:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import difflib
 import json
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session
 
 from qcode.corpus.segmentation import Unit as UnitInfo  # one shape for units, stored or computed
@@ -109,6 +110,31 @@ def list_documents(session: Session, limit: int = 0) -> DocumentList:
         )
         for doc_id, name, case, fmt, words, chars, uuid in rows
     ], total)
+
+
+TEXTS = 50  # documents whose texts are held at once
+
+
+def with_texts(connection: Connection, rows: Iterable[Any], document: int = 0
+               ) -> Iterator[tuple[list[Any], dict[int, tuple[str, str]]]]:
+    """`rows` (in document order, the document id in column `document`) in runs of `TEXTS`
+    documents, each run with those documents' names and texts: each text read once, in one
+    statement for the run, and let go after it."""
+    run: list[Any] = []
+    documents: set[int] = set()
+    for row in rows:
+        if row[document] not in documents and len(documents) == TEXTS:
+            yield run, _texts(connection, documents)
+            run, documents = [], set()
+        run.append(row)
+        documents.add(row[document])
+    if run:
+        yield run, _texts(connection, documents)
+
+
+def _texts(connection: Connection, ids: set[int]) -> dict[int, tuple[str, str]]:
+    query = select(Document.id, Document.name, Document.text).where(Document.id.in_(sorted(ids)))
+    return {doc_id: (name, text) for doc_id, name, text in connection.execute(query)}
 
 
 def document_units(session: Session, document_id: int, kind: str | None = None) -> list[UnitInfo]:

@@ -38,6 +38,7 @@ from sqlalchemy.orm import Session
 from qcode.corpus.text import _FOLDED_TOKEN, _LATIN, _MARKS, _SPECIALS, fold
 from qcode.corpus.where import WhereLike, matching_documents
 from qcode.errors import NotFoundError, UsageError
+from qcode.store.id_lists import IdStatement
 from qcode.store.models import Code, Coding, Document, Unit
 
 DEFAULT_LIMIT = 50
@@ -271,7 +272,6 @@ def _shortest(hits: list[list[tuple[int, int]]]) -> tuple[int, int] | None:
 
 
 ROWS = 5000  # candidate sentences fetched at a time
-TEXTS = 50  # documents whose texts are held at once
 
 
 def _confirm(session: Session, terms: Sequence[Term], documents: set[int] | None,
@@ -305,50 +305,29 @@ def _confirm(session: Session, terms: Sequence[Term], documents: set[int] | None
 def _stream(connection: Connection, query: Select[Any], tally: _Tally) -> None:
     """Candidates `ROWS` at a time, confirmed `TEXTS` documents at a time, each text read once
     for them and let go."""
+    from qcode.corpus.documents import with_texts
+
     # Options on the statement: the connection's own would stay set for what follows.
     result = connection.execute(query.execution_options(yield_per=ROWS))
     for part in result.partitions(ROWS):
-        held: list[Any] = []
-        documents: set[int] = set()
-        for row in part:
-            if row[1] not in documents and len(documents) == TEXTS:
-                _confirm_rows(connection, held, documents, tally)
-                held, documents = [], set()
-            held.append(row)
-            documents.add(row[1])
-        _confirm_rows(connection, held, documents, tally)
+        for rows, texts in with_texts(connection, part, document=1):
+            for row in rows:
+                name, text = texts[row[1]]
+                tally.add(row, name, text)
 
 
-def _confirm_rows(connection: Connection, rows: list[Any], documents: set[int],
-                  tally: _Tally) -> None:
-    if not rows:
-        return
-    texts = _texts(connection, documents)
-    for row in rows:
-        name, text = texts[row[1]]
-        tally.add(row, name, text)
-
-
-def _texts(connection: Connection, ids: set[int]) -> dict[int, tuple[str, str]]:
-    rows = connection.execute(
-        select(Document.id, Document.name, Document.text).where(Document.id.in_(sorted(ids)))
-    ).all()
-    return {doc_id: (name, text) for doc_id, name, text in rows}
+_TURNS = IdStatement(lambda among: select(Unit.document_id, Unit.start, Unit.end, Unit.number)
+                     .where(Unit.kind == "turn", among(Unit.document_id))
+                     .order_by(Unit.document_id, Unit.start, Unit.number))
 
 
 def _with_turns(session: Session, kept: list[tuple[int, SearchHit]]) -> list[SearchHit]:
     """The kept hits with the number of the turn holding each."""
     doc_ids = sorted({doc_id for doc_id, _ in kept})
     turns: dict[int, tuple[list[int], list[tuple[int, int]]]] = {d: ([], []) for d in doc_ids}
-    for first in range(0, len(doc_ids), 500):
-        rows = session.connection().execute(
-            select(Unit.document_id, Unit.start, Unit.end, Unit.number)
-            .where(Unit.kind == "turn", Unit.document_id.in_(doc_ids[first:first + 500]))
-            .order_by(Unit.document_id, Unit.start, Unit.number)
-        ).all()
-        for doc_id, start, end, number in rows:
-            turns[doc_id][0].append(start)
-            turns[doc_id][1].append((end, number))
+    for doc_id, start, end, number in _TURNS.rows(session.connection(), doc_ids):
+        turns[doc_id][0].append(start)
+        turns[doc_id][1].append((end, number))
     return [replace(hit, turn=_turn_at(turns[doc_id], hit.start)) for doc_id, hit in kept]
 
 

@@ -71,33 +71,31 @@ def _copy_new(connection: Connection, table: Table, rows: Sequence[dict[str, Any
     # A temporary table of just these columns, without the target's constraints (its `id`
     # comes from the target's sequence); dropped when the transaction ends, whatever happens.
     staging = preparer.quote(f"qcode_new_{table.name}")
-    statements = [
-        f"DROP TABLE IF EXISTS pg_temp.{staging}",
-        f"CREATE TEMPORARY TABLE {staging} ON COMMIT DROP AS SELECT {names} FROM {target} WITH NO DATA",
-        f"COPY {staging} ({names}) FROM STDIN",
-        f"INSERT INTO {target} ({names}) SELECT {names} FROM {staging} "
-        f"ON CONFLICT DO NOTHING RETURNING {back}",
-        f"TRUNCATE {staging}",
-        f"DROP TABLE {staging}",
-    ]
+    insert_back = (f"INSERT INTO {target} ({names}) SELECT {names} FROM {staging} "
+                   f"ON CONFLICT DO NOTHING RETURNING {back}")
     dbapi = connection.dialect.loaded_dbapi
     found: list[tuple[Any, ...]] = []
-    step = statements[0]
+    step = ""
     try:
         with connection.connection.driver_connection.cursor() as cursor:  # type: ignore[union-attr]
-            for step in statements[:2]:
-                cursor.execute(step)
+
+            def run(statement: str) -> None:
+                nonlocal step
+                step = statement
+                cursor.execute(statement)
+
+            run(f"DROP TABLE IF EXISTS pg_temp.{staging}")
+            run(f"CREATE TEMPORARY TABLE {staging} ON COMMIT DROP AS "
+                f"SELECT {names} FROM {target} WITH NO DATA")
             for part in chunks(rows, COPY_CHUNK):
-                step = statements[2]
+                step = f"COPY {staging} ({names}) FROM STDIN"
                 with cursor.copy(step) as copy:
                     for row in part:
                         copy.write_row([row[key] for key in keys])
-                for step in statements[3:5]:
-                    cursor.execute(step)
-                    if step is statements[3]:
-                        found.extend(tuple(r) for r in cursor.fetchall())
-            step = statements[5]
-            cursor.execute(step)
+                run(insert_back)
+                found.extend(tuple(r) for r in cursor.fetchall())
+                run(f"TRUNCATE {staging}")
+            run(f"DROP TABLE {staging}")
     except dbapi.Error as exc:
         # Raised as SQLAlchemy raises the driver's errors, so callers translate them as usual
         # (a team server's refusal, a lost race, a busy lock).

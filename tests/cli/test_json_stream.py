@@ -7,8 +7,7 @@ from typing import Any
 
 import pytest
 
-from qcode.cli.output import write_json
-from qcode.cli.review import _stream_json
+from qcode.cli.output import stream_json, write_json
 
 ROWS: list[dict[str, Any]] = [
     {"id": 1, "document": "int_001.txt", "text": "Đorđe: \"da\"\n\ttab 🙂", "memo": None,
@@ -26,5 +25,5 @@ def test_streamed_json_is_byte_for_byte_what_write_json_writes(
 ) -> None:
     write_json(rows)
     whole = capsys.readouterr().out
-    _stream_json(iter(rows))
+    stream_json(iter(rows))
     assert capsys.readouterr().out == whole
